@@ -1,0 +1,44 @@
+"""The Typer application the command modules register on, and the output helpers they share."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import typer
+
+from newsfacts.report import Report
+
+app = typer.Typer(
+    name="newsfacts",
+    help="newsfacts: an annotated news corpus — validate, ingest, build and inspect it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def emit_report(report: Report, fmt: OutputFormat) -> None:
+    """Print a report (issues on stdout, the summary on stderr) and exit with its code."""
+    if fmt is OutputFormat.json:
+        typer.echo(report.to_json())
+    else:
+        for found in report.issues:
+            typer.echo(found.render())
+        typer.echo(report.summary(), err=True)
+    raise typer.Exit(report.exit_code)
+
+
+def fail(message: str, code: int = 2) -> None:
+    """Stop a command with a message on stderr and a non-zero exit code."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+@app.callback()
+def _root() -> None:
+    """newsfacts: an annotated news corpus — validate, ingest, build and inspect it."""

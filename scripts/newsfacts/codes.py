@@ -1,0 +1,138 @@
+"""The stable issue codes of the validator: layer, severity and the hint shown with each.
+
+Tests match these codes; README's table of codes is checked against this registry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsfacts.report import Issue, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    layer: str
+    severity: Severity
+    hint: str
+
+
+CODES: dict[str, Code] = {
+    # usage and I/O: nothing could be checked (exit 2)
+    "path-not-found": Code("io", "fatal", "Check the path; pass .json or .jsonl files or folders holding them."),
+    "unreadable-file": Code("io", "fatal", "Check the file's permissions, or that it is a regular file."),
+    "unsupported-file": Code("io", "fatal", "Pass .json (one document) or .jsonl (one document per line) files."),
+    "no-documents": Code("io", "fatal", "The folder holds no .json or .jsonl file; point at the folder of documents."),
+    # 1. bytes
+    "empty-file": Code(
+        "bytes", "error", "The file is empty: write one JSON document (.json) or one per line (.jsonl)."
+    ),
+    "record-too-large": Code(
+        "bytes", "error", "A document this large is not an article; check that records are separated by newlines."
+    ),
+    "invalid-utf8": Code("bytes", "error", "Save the file as UTF-8 (without a byte-order mark)."),
+    "utf8-bom": Code("bytes", "error", "Remove the byte-order mark at the start of the file."),
+    "not-nfc": Code(
+        "bytes",
+        "error",
+        "Normalise the file to Unicode NFC (unicodedata.normalize('NFC', s)) and recompute the offsets against the normalised text.",
+    ),
+    # 2. JSON syntax
+    "invalid-json": Code("json", "error", "Fix the JSON syntax at the given line and column."),
+    "non-finite-number": Code("json", "error", "NaN and Infinity are not JSON; write a finite number or null."),
+    "integer-out-of-range": Code("json", "error", "Integers must fit in 64 bits; offsets and counts never need more."),
+    "json-too-deep": Code("json", "error", "The JSON nests too deeply to be a document; check for runaway brackets."),
+    # 3. schema
+    "schema-violation": Code("schema", "error", "See schema/document.schema.json for the field's definition."),
+    # 4. record semantics
+    "text-not-nfc": Code(
+        "semantics", "error", "Normalise `text` to NFC and recompute offsets, span texts and text_sha256."
+    ),
+    "title-mismatch": Code("semantics", "error", "`title` must equal the first line of `text` (the headline)."),
+    "text-sha256-mismatch": Code(
+        "semantics",
+        "error",
+        "Recompute text_sha256 as sha256(text.encode('utf-8')).hexdigest(); if the text changed, re-check every offset.",
+    ),
+    "span-out-of-range": Code(
+        "semantics",
+        "error",
+        "Offsets are half-open code-point offsets with 0 <= start < end <= len(text); count code points, not UTF-16 units or bytes.",
+    ),
+    "span-text-mismatch": Code(
+        "semantics",
+        "error",
+        "The span's `text` must equal text[start:end]; fix the offsets or the text (offsets count Unicode code points in the NFC text).",
+    ),
+    "span-whitespace": Code(
+        "semantics", "error", "Spans never start or end with whitespace: trim the span and adjust its offsets."
+    ),
+    "duplicate-id": Code(
+        "semantics", "error", "Ids are unique within a document across all layers; renumber one of them."
+    ),
+    "unknown-reference": Code(
+        "semantics", "error", "The id refers to nothing of the right kind; add the entity or quote, or fix the id."
+    ),
+    "mention-type-mismatch": Code(
+        "semantics",
+        "error",
+        "A mention's `type` must equal its entity's `type`; fix one of them or link the right entity.",
+    ),
+    "entity-without-mentions": Code(
+        "semantics", "error", "Every entity needs at least one mention; delete the entity or annotate its mentions."
+    ),
+    "duplicate-annotation": Code("semantics", "error", "The same annotation appears twice; delete one."),
+    "interval-order": Code(
+        "semantics", "error", "The interval must satisfy low <= value <= high (null bounds are unbounded)."
+    ),
+    "unknown-interval-rule": Code(
+        "semantics", "error", "Use a rule id from schema/interval-rules.json (see corpus/GUIDELINES.md)."
+    ),
+    "interval-rule-mismatch": Code(
+        "semantics",
+        "error",
+        "Recompute value, low, high and approximation from the named rule in schema/interval-rules.json.",
+    ),
+    "unit-text-not-found": Code(
+        "semantics", "error", "`unit_text` must be words that occur in the text, or null for an implicit unit."
+    ),
+    "fact-outside-quote": Code(
+        "semantics",
+        "error",
+        "A fact with a quote_id lies inside that quote's content; fix the quote_id or set it to null.",
+    ),
+    "speaker-without-source": Code(
+        "semantics", "warning", "A quote with a speaker entity usually has a source span naming it."
+    ),
+    # ingest
+    "seed-not-utf8": Code(
+        "ingest", "error", "Seed articles are UTF-8 text; convert the file (e.g. iconv -t UTF-8) and ingest again."
+    ),
+    "seed-empty": Code("ingest", "error", "The seed holds no article text after normalisation; check the file."),
+    "seed-changed": Code(
+        "ingest",
+        "error",
+        "The seed's text changed since it was annotated. Restore the original seed, or run `newsfacts ingest --force` to re-anchor the annotations and list those that no longer match.",
+    ),
+    # 5. corpus-wide
+    "duplicate-doc-id": Code(
+        "corpus",
+        "error",
+        "A collection holds one record per doc_id and annotation set; remove or rename the duplicate.",
+    ),
+    "split-conflict": Code("corpus", "error", "All records of one document must name the same split."),
+    "seed-not-found": Code(
+        "corpus", "error", "The document names a seed file that is not in seeds/; restore it or fix source.seed_file."
+    ),
+    "seed-hash-mismatch": Code(
+        "corpus",
+        "error",
+        "The seed file's bytes changed since ingest; restore the original or re-ingest with `newsfacts ingest --force`.",
+    ),
+}
+
+
+def issue(code: str, message: str, **location: object) -> Issue:
+    """An Issue for a registered code, with its severity and hint."""
+    spec = CODES[code]
+    return Issue(code=code, message=message, severity=spec.severity, hint=spec.hint, **location)  # type: ignore[arg-type]

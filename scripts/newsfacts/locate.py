@@ -1,0 +1,79 @@
+"""Map a JSON Pointer to the line it stands on in a JSON text (used on the error path only)."""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_right
+
+_TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<punct>[{}\[\]:,])|(?P<lit>[^\s{}\[\]:,"]+))', re.S)
+
+
+def unescape_pointer(pointer: str) -> list[str]:
+    """The reference tokens of a JSON Pointer (RFC 6901)."""
+    if not pointer:
+        return []
+    return [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]]
+
+
+def line_of_pointer(text: str, pointer: str) -> int:
+    """The 1-based line where the value at ``pointer`` starts in ``text``.
+
+    Where the pointer names something absent (a missing property), the line of the
+    deepest existing ancestor. The text need not be valid JSON past that point.
+    """
+    target = unescape_pointer(pointer)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    stack: list[list] = []  # frames: [kind, key-or-index, state]
+    best_depth, best_pos = -1, 0
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            break
+        pos = m.end()
+        start = m.start(m.lastgroup) if m.lastgroup else m.start()
+        token = m.group(m.lastgroup or 0)
+        frame = stack[-1] if stack else None
+        if frame and frame[0] == "obj" and frame[2] == "key" and m.lastgroup == "str":
+            frame[1] = _decode_key(token)
+            continue
+        if m.lastgroup == "punct" and token in ":,}]":
+            if token == ":" and frame:
+                frame[2] = "value"
+            elif token == "," and frame:
+                if frame[0] == "arr":
+                    frame[1] += 1
+                else:
+                    frame[2] = "key"
+            elif stack:
+                stack.pop()
+            continue
+        # a value starts here
+        path = [str(f[1]) for f in stack]
+        depth = _common_prefix(path, target)
+        if depth == len(path) and depth > best_depth:
+            best_depth, best_pos = depth, start
+            if depth == len(target):
+                break
+        if token == "{":
+            stack.append(["obj", None, "key"])
+        elif token == "[":
+            stack.append(["arr", 0, "value"])
+    return bisect_right(line_starts, best_pos)
+
+
+def _decode_key(token: str) -> str:
+    try:
+        return json.loads(token)
+    except ValueError:
+        return token[1:-1]
+
+
+def _common_prefix(a: list[str], b: list[str]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n

@@ -1,0 +1,116 @@
+"""Find documents in paths and read them as raw records, streaming and with bounded memory.
+
+A ``.json`` file is one record; a ``.jsonl`` file holds one record per line; a folder is
+searched recursively (hidden entries skipped) for both. Reading never parses JSON: it
+hands out bytes, and the problems of reading itself as Issues.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsfacts.codes import issue
+from newsfacts.report import Issue
+
+#: Larger records are reported, not parsed: a news document is a few kilobytes.
+MAX_RECORD_BYTES = 32 * 1024 * 1024
+SUFFIXES = (".json", ".jsonl")
+
+
+@dataclass(frozen=True)
+class Record:
+    """The raw bytes of one document and where they came from (1-based line)."""
+
+    file: str
+    line: int
+    data: bytes
+    single: bool  # True for a .json file (line numbers come from inside the record)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
+    """The document files named by ``paths``, in a stable order, and the problems finding them."""
+    files: list[Path] = []
+    problems: list[Issue] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            problems.append(issue("path-not-found", f"no such file or folder: {raw}", file=str(raw)))
+        elif path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(issue("no-documents", f"no .json or .jsonl files under {raw}", file=str(raw)))
+            files.extend(found)
+        elif path.suffix in SUFFIXES:
+            files.append(path)
+        else:
+            problems.append(issue("unsupported-file", f"not a .json or .jsonl file: {raw}", file=str(raw)))
+    return files, problems
+
+
+def read_records(path: Path) -> Iterator[Record | Issue]:
+    """The records of one file, or Issues where it cannot be read."""
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+        return
+    with handle:
+        try:
+            if path.suffix == ".jsonl":
+                yield from _jsonl_records(handle, name)
+            else:
+                yield from _json_record(handle, name)
+        except OSError as exc:
+            yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+
+
+def _json_record(handle, name: str) -> Iterator[Record | Issue]:
+    data = handle.read(MAX_RECORD_BYTES + 1)
+    if len(data) > MAX_RECORD_BYTES:
+        yield issue(
+            "record-too-large",
+            f"the file is larger than {MAX_RECORD_BYTES // 2**20} MiB",
+            file=name,
+            line=1,
+        )
+    elif not data.strip():
+        yield issue("empty-file", "the file holds no document", file=name, line=1)
+    else:
+        yield Record(name, 1, data, single=True)
+
+
+def _jsonl_records(handle, name: str) -> Iterator[Record | Issue]:
+    line_no = 0
+    seen = False
+    while True:
+        chunk = handle.readline(MAX_RECORD_BYTES + 1)
+        if not chunk:
+            break
+        line_no += 1
+        if len(chunk) > MAX_RECORD_BYTES and not chunk.endswith(b"\n"):
+            while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line
+                chunk = handle.readline(MAX_RECORD_BYTES)
+            yield issue(
+                "record-too-large",
+                f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB",
+                file=name,
+                line=line_no,
+            )
+            seen = True
+            continue
+        if not chunk.strip():
+            continue
+        seen = True
+        yield Record(name, line_no, chunk, single=False)
+    if not seen:
+        yield issue("empty-file", "the file holds no document", file=name, line=1)

@@ -1,0 +1,304 @@
+"""The validator: layered checks of annotated documents, from bytes to the whole corpus.
+
+Layers, stopping early for a record whose lower layer failed:
+1. bytes (UTF-8, NFC) → 2. JSON syntax → 3. the JSON Schema → 4. record semantics
+(`newsfacts.checks`) → 5. corpus-wide (unique doc ids per annotation set, one split per
+document, seed hashes).
+
+The happy path is fast: orjson parses, jsonschema-rs validates; only a record that fails is
+re-checked with ``jsonschema`` for detailed, pointed errors.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from newsfacts.checks import check_document
+from newsfacts.codes import issue
+from newsfacts.locate import line_of_pointer
+from newsfacts.reading import Record, discover, read_records
+from newsfacts.report import Issue, Report, pointer
+from newsfacts.schema import document_schema, field_description
+
+_INT64 = 2**63
+
+
+@dataclass(frozen=True)
+class DocKey:
+    """What the corpus-wide checks need to know of one valid document."""
+
+    doc_id: str
+    annotation_set: str
+    split: str
+    seed_file: str | None
+    seed_sha256: str | None
+    file: str
+    line: int
+
+
+@cache
+def _validators() -> tuple[Any, Any]:
+    import jsonschema
+    import jsonschema_rs
+
+    schema = document_schema()
+    return jsonschema_rs.validator_for(schema), jsonschema.Draft202012Validator(schema)
+
+
+def validate_paths(
+    paths: Iterable[str | os.PathLike[str]], *, jobs: int = 1, seeds: str | os.PathLike[str] | None = None
+) -> Report:
+    """Validate the documents in ``paths`` (files or folders) and return a report.
+
+    ``jobs`` > 1 spreads the record checks over that many processes. ``seeds`` is the folder
+    of raw seed articles; by default a ``seeds/`` folder beside or above the documents.
+    """
+    files, problems = discover(paths)
+    report = Report(issues=problems, files=len(files))
+    keys: list[DocKey] = []
+    for found, key in _check_records(_records(files, report), jobs):
+        report.extend(found)
+        report.documents += 1
+        if key is not None:
+            keys.append(key)
+    report.extend(corpus_checks(keys, Path(seeds) if seeds is not None else None))
+    return report
+
+
+def validate_document(doc: Any) -> list[Issue]:
+    """Schema and semantic checks of one document already parsed into Python objects."""
+    return list(_schema_and_semantics(doc, lambda p: None, "<document>", None))
+
+
+def _records(files: list[Path], report: Report) -> Iterator[Record]:
+    for path in files:
+        for item in read_records(path):
+            if isinstance(item, Issue):
+                report.issues.append(item)
+            else:
+                yield item
+
+
+def _check_records(records: Iterator[Record], jobs: int) -> Iterator[tuple[list[Issue], DocKey | None]]:
+    if jobs <= 1:
+        yield from map(validate_record, records)
+        return
+    import multiprocessing
+
+    batches = iter(lambda: list(islice(records, 256)), [])
+    with multiprocessing.get_context("spawn" if os.name == "nt" else "fork").Pool(jobs) as pool:
+        for results in pool.imap(_validate_batch, batches, chunksize=1):
+            yield from results
+
+
+def _validate_batch(batch: list[Record]) -> list[tuple[list[Issue], DocKey | None]]:
+    return [validate_record(r) for r in batch]
+
+
+def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
+    """All record-level layers for one record; a DocKey when the record is valid enough to count."""
+    where = {"file": record.file}
+    data = record.data
+    if data.startswith(b"\xef\xbb\xbf"):
+        return [issue("utf8-bom", "the data starts with a UTF-8 byte-order mark", **where, line=record.line)], None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start, record)
+        return [
+            issue("invalid-utf8", f"invalid UTF-8 at line {line}, column {col}: {exc.reason}", **where, line=line)
+        ], None
+    if not unicodedata.is_normalized("NFC", text):
+        line = _first_non_nfc_line(text, record)
+        return [issue("not-nfc", "the data is not in Unicode NFC", **where, line=line)], None
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return [_json_failure(text, record)], None
+
+    def line_of(ptr: str) -> int:
+        return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
+
+    found = list(_schema_and_semantics(doc, line_of, record.file, record))
+    if found and any(i.severity != "warning" for i in found):
+        return found, None
+    key = DocKey(
+        doc["doc_id"],
+        doc["annotation"]["set"],
+        doc["split"],
+        doc["source"]["seed_file"],
+        doc["source"]["seed_sha256"],
+        record.file,
+        record.line,
+    )
+    return found, key
+
+
+def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -> Iterator[Issue]:
+    fast, detailed = _validators()
+    if not fast.is_valid(doc):
+        errors = sorted(detailed.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+        if not errors:  # the two engines disagree: say so rather than pass silently
+            errors_found = [issue("schema-violation", "the document does not match the schema", pointer="")]
+        else:
+            errors_found = [_schema_issue(e) for e in errors]
+        for found in errors_found:
+            yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
+        return
+    for found in check_document(doc):
+        yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
+
+
+def _schema_issue(error: Any) -> Issue:
+    path = list(error.absolute_path)
+    ptr = pointer(*path)
+    message = error.message
+    if error.context:
+        import jsonschema
+
+        best = jsonschema.exceptions.best_match(error.context)
+        message = f"{message}: {best.message}" if best is not None else message
+    if len(message) > 300:
+        message = message[:297] + "…"
+    found = issue("schema-violation", f"{message} ({error.validator})", pointer=ptr)
+    described = field_description(document_schema(), path)
+    if described:
+        found = dataclasses.replace(found, hint=f"{ptr or '/'}: {described}")
+    return found
+
+
+def _line_col(data: bytes, offset: int, record: Record) -> tuple[int, int]:
+    before = data[:offset]
+    line = before.count(b"\n") + record.line
+    col = offset - (before.rfind(b"\n") + 1) + 1
+    return line, col
+
+
+def _first_non_nfc_line(text: str, record: Record) -> int:
+    for n, line in enumerate(text.split("\n")):
+        if not unicodedata.is_normalized("NFC", line):
+            return record.line + n
+    return record.line
+
+
+class _Reject(ValueError):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def _parse_int(s: str) -> int:
+    value = int(s)
+    if not -_INT64 <= value < _INT64:
+        raise _Reject("integer-out-of-range", f"integer {s[:20]}{'…' if len(s) > 20 else ''} does not fit in 64 bits")
+    return value
+
+
+def _parse_float(s: str) -> float:
+    value = float(s)
+    if not math.isfinite(value):
+        raise _Reject("non-finite-number", f"number {s[:20]} is not finite")
+    return value
+
+
+def _parse_constant(s: str) -> float:
+    raise _Reject("non-finite-number", f"{s} is not valid JSON")
+
+
+def _json_failure(text: str, record: Record) -> Issue:
+    """Why orjson refused the record, told by the standard library with line and column."""
+    where = {"file": record.file}
+    try:
+        json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
+    except _Reject as exc:
+        return issue(exc.code, str(exc), **where, line=record.line)
+    except RecursionError:
+        return issue("json-too-deep", "the JSON nests too deeply", **where, line=record.line)
+    except json.JSONDecodeError as exc:
+        return issue(
+            "invalid-json",
+            f"{exc.msg} at line {exc.lineno + record.line - 1}, column {exc.colno}",
+            **where,
+            line=exc.lineno + record.line - 1,
+        )
+    except ValueError as exc:  # e.g. int() refusing a 5,000-digit literal
+        return issue("integer-out-of-range", f"number too large: {exc}", **where, line=record.line)
+    try:  # stdlib accepted what orjson refused: orjson's own reason stands
+        orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+        if "depth" in message or "recursion" in message.lower():
+            return issue("json-too-deep", message, **where, line=record.line)
+        return issue("invalid-json", message, **where, line=record.line)
+    return issue("invalid-json", "the JSON could not be parsed", **where, line=record.line)
+
+
+def corpus_checks(keys: list[DocKey], seeds: Path | None) -> Iterator[Issue]:
+    """Corpus-wide checks over the valid documents: ids, splits and seed hashes."""
+    by_doc: dict[str, list[DocKey]] = {}
+    for key in keys:
+        by_doc.setdefault(key.doc_id, []).append(key)
+    seed_hashes: dict[Path, str | None] = {}
+    for doc_id, records in by_doc.items():
+        sets: dict[str, DocKey] = {}
+        for key in records:
+            where = {"file": key.file, "line": key.line}
+            if key.annotation_set in sets:
+                first = sets[key.annotation_set]
+                yield issue(
+                    "duplicate-doc-id",
+                    f"doc_id {doc_id!r} (set {key.annotation_set!r}) is also at {first.file}:{first.line}",
+                    **where,
+                    pointer="/doc_id",
+                )
+            else:
+                sets[key.annotation_set] = key
+            if key.split != records[0].split:
+                yield issue(
+                    "split-conflict",
+                    f"doc_id {doc_id!r} is in split {key.split!r} here but in "
+                    f"{records[0].split!r} at {records[0].file}:{records[0].line}",
+                    **where,
+                    pointer="/split",
+                )
+            if key.seed_file is not None:
+                yield from _seed_check(key, seeds, seed_hashes)
+
+
+def _seed_check(key: DocKey, seeds: Path | None, cache_: dict[Path, str | None]) -> Iterator[Issue]:
+    folder = seeds if seeds is not None else _find_seeds(Path(key.file).resolve().parent)
+    if folder is None:
+        return  # documents outside a checkout: nothing to compare against
+    path = folder / key.seed_file
+    if path not in cache_:
+        cache_[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+    where = {"file": key.file, "line": key.line, "pointer": "/source/seed_file"}
+    if cache_[path] is None:
+        yield issue("seed-not-found", f"seed file {str(path)!r} does not exist", **where)
+    elif cache_[path] != key.seed_sha256:
+        yield issue(
+            "seed-hash-mismatch",
+            f"{path} hashes to {cache_[path][:12]}…, the record says {str(key.seed_sha256)[:12]}…",
+            **{**where, "pointer": "/source/seed_sha256"},
+        )
+
+
+@cache
+def _find_seeds(start: Path) -> Path | None:
+    for folder in (start, *start.parents):
+        if (folder / "seeds").is_dir():
+            return folder / "seeds"
+    return None
