@@ -18,7 +18,6 @@ compares, so edit the script, not the generated files.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import sys
