@@ -13,6 +13,11 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+# Load the submodule before defining the function: the first import of ``newsfacts.validate``
+# sets this package's attribute ``validate`` to the module, which would hide the function below
+# (``newsfacts.validate(...)`` then fails with "'module' object is not callable").
+from newsfacts.validate import validate_paths as _validate_paths
+
 if TYPE_CHECKING:
     from newsfacts.report import Report
 
@@ -26,8 +31,6 @@ def validate(
     seeds: str | os.PathLike[str] | None = None,
 ) -> Report:
     """Validate annotated documents (files or folders) and return a :class:`Report`."""
-    from newsfacts.validate import validate_paths
-
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
-    return validate_paths(paths, jobs=jobs, seeds=seeds)
+    return _validate_paths(paths, jobs=jobs, seeds=seeds)
