@@ -16,6 +16,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +35,11 @@ from newsfacts.report import Issue, Report, pointer
 from newsfacts.schema import document_schema, field_description
 
 _INT64 = 2**63
+#: A run of digits that may not fit in 64 bits: orjson reads such integers as floats, silently.
+_LONG_DIGITS = re.compile(rb"\d{19,}")
+#: Nesting deeper than this is no document (one nests 4 deep); jsonschema's messages would
+#: overflow the stack on the ~1,000 levels orjson accepts.
+MAX_DEPTH = 64
 
 
 @dataclass(frozen=True)
@@ -55,7 +61,38 @@ def _validators() -> tuple[Any, Any]:
     import jsonschema_rs
 
     schema = document_schema()
-    return jsonschema_rs.validator_for(schema), jsonschema.Draft202012Validator(schema)
+    detailed = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+    return jsonschema_rs.validator_for(schema), detailed(schema)
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """``pattern`` as JSON Schema means it (ECMA-262 regexes), as jsonschema-rs checks it.
+
+    Python's ``re`` differs where it matters here: ``$`` also matches before a final newline
+    and ``\\d`` matches any Unicode digit; without this, "en\\n" passed one engine only.
+    """
+    import jsonschema
+
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    out, in_class, escaped = [], False, False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "[":
+            in_class = True
+        elif char == "]":
+            in_class = False
+        elif char == "$" and not in_class:
+            char = r"\Z"
+        out.append(char)
+    return re.compile("".join(out), re.ASCII)
 
 
 def validate_paths(
@@ -128,6 +165,10 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError:
         return [_json_failure(text, record)], None
+    if _LONG_DIGITS.search(data):  # orjson read any integer beyond 64 bits as a float
+        refused = _strict_json_issue(text, record)
+        if refused is not None:
+            return [refused], None
 
     def line_of(ptr: str) -> int:
         return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
@@ -150,9 +191,16 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
 def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -> Iterator[Issue]:
     fast, detailed = _validators()
     if not fast.is_valid(doc):
+        if _nesting_exceeds(doc, MAX_DEPTH):
+            yield issue(
+                "json-too-deep", f"the JSON nests more than {MAX_DEPTH} levels deep", file=file, line=line_of("")
+            )
+            return
         errors = sorted(detailed.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
-        if not errors:  # the two engines disagree: say so rather than pass silently
-            errors_found = [issue("schema-violation", "the document does not match the schema", pointer="")]
+        if not errors:  # the two engines disagree: report the fast engine's findings
+            errors_found = [_fast_schema_issue(e) for e in fast.iter_errors(doc)] or [
+                issue("schema-violation", "the document does not match the schema", pointer="")
+            ]
         else:
             errors_found = [_schema_issue(e) for e in errors]
         for found in errors_found:
@@ -160,6 +208,24 @@ def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -
         return
     for found in check_document(doc):
         yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
+
+
+def _nesting_exceeds(value: Any, limit: int) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _fast_schema_issue(error: Any) -> Issue:
+    message = error.message if len(error.message) <= 300 else error.message[:297] + "…"
+    return issue("schema-violation", message, pointer=pointer(*error.instance_path))
 
 
 def _schema_issue(error: Any) -> Issue:
@@ -195,36 +261,57 @@ def _first_non_nfc_line(text: str, record: Record) -> int:
 
 
 class _Reject(ValueError):
-    def __init__(self, code: str, message: str) -> None:
+    def __init__(self, code: str, message: str, literal: str) -> None:
         super().__init__(message)
         self.code = code
+        self.literal = literal
 
 
 def _parse_int(s: str) -> int:
     value = int(s)
     if not -_INT64 <= value < _INT64:
-        raise _Reject("integer-out-of-range", f"integer {s[:20]}{'…' if len(s) > 20 else ''} does not fit in 64 bits")
+        raise _Reject(
+            "integer-out-of-range", f"integer {s[:20]}{'…' if len(s) > 20 else ''} does not fit in 64 bits", s
+        )
     return value
 
 
 def _parse_float(s: str) -> float:
     value = float(s)
     if not math.isfinite(value):
-        raise _Reject("non-finite-number", f"number {s[:20]} is not finite")
+        raise _Reject("non-finite-number", f"number {s[:20]} is not finite", s)
     return value
 
 
 def _parse_constant(s: str) -> float:
-    raise _Reject("non-finite-number", f"{s} is not valid JSON")
+    raise _Reject("non-finite-number", f"{s} is not valid JSON", s)
 
 
 def _json_failure(text: str, record: Record) -> Issue:
     """Why orjson refused the record, told by the standard library with line and column."""
+    refused = _strict_json_issue(text, record)
+    if refused is not None:
+        return refused
+    where = {"file": record.file}
+    try:  # stdlib accepted what orjson refused: orjson's own reason stands
+        orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        message = str(exc)
+        at = re.search(r"line (\d+) column", message)
+        line = int(at.group(1)) + record.line - 1 if at else record.line
+        if "depth" in message or "recursion" in message.lower():
+            return issue("json-too-deep", message, **where, line=line)
+        return issue("invalid-json", message, **where, line=line)
+    return issue("invalid-json", "the JSON could not be parsed", **where, line=record.line)
+
+
+def _strict_json_issue(text: str, record: Record) -> Issue | None:
+    """What the standard library, parsing strictly, refuses in ``text``; None if nothing."""
     where = {"file": record.file}
     try:
         json.loads(text, parse_int=_parse_int, parse_float=_parse_float, parse_constant=_parse_constant)
     except _Reject as exc:
-        return issue(exc.code, str(exc), **where, line=record.line)
+        return issue(exc.code, str(exc), **where, line=_line_of_token(text, exc.literal.__eq__, record.line))
     except RecursionError:
         return issue("json-too-deep", "the JSON nests too deeply", **where, line=record.line)
     except json.JSONDecodeError as exc:
@@ -234,16 +321,25 @@ def _json_failure(text: str, record: Record) -> Issue:
             **where,
             line=exc.lineno + record.line - 1,
         )
-    except ValueError as exc:  # e.g. int() refusing a 5,000-digit literal
-        return issue("integer-out-of-range", f"number too large: {exc}", **where, line=record.line)
-    try:  # stdlib accepted what orjson refused: orjson's own reason stands
-        orjson.loads(text)
-    except orjson.JSONDecodeError as exc:
-        message = str(exc)
-        if "depth" in message or "recursion" in message.lower():
-            return issue("json-too-deep", message, **where, line=record.line)
-        return issue("invalid-json", message, **where, line=record.line)
-    return issue("invalid-json", "the JSON could not be parsed", **where, line=record.line)
+    except ValueError:  # int() refusing a literal of more than 4,300 digits
+        return issue(
+            "integer-out-of-range",
+            "an integer of thousands of digits does not fit in 64 bits",
+            **where,
+            line=_line_of_token(text, lambda t: len(t) > 4300 and t.lstrip("-").isdigit(), record.line),
+        )
+    return None
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[^\s"{}\[\],:]+', re.S)
+
+
+def _line_of_token(text: str, wanted: Any, first_line: int) -> int:
+    """The line of the first token outside strings for which ``wanted(token)`` holds."""
+    for match in _TOKEN.finditer(text):
+        if wanted(match.group()):
+            return text.count("\n", 0, match.start()) + first_line
+    return first_line
 
 
 def corpus_checks(keys: list[DocKey], seeds: Path | None) -> Iterator[Issue]:
