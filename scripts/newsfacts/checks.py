@@ -70,7 +70,7 @@ def span_checks(doc: Doc) -> Iterator[Issue]:
                 pointer=pointer(*path, where),
             )
             continue
-        actual = text[start:end]
+        actual = text[int(start) : int(end)]  # JSON Schema's integers include 59.0
         if actual != said:
             yield issue(
                 "span-text-mismatch",
@@ -237,9 +237,13 @@ def _rule_mismatch(rule: dict[str, Any], fact: dict[str, Any], i: int) -> Iterat
         ):
             yield issue(
                 "interval-rule-mismatch",
-                f"rule {name!r} gives {field}={want}, not {got}",
+                f"rule {name!r} gives {field}={_number(want)}, not {_number(got)}",
                 pointer=pointer("numeric_facts", i, field),
             )
+
+
+def _number(x: float | None) -> str:
+    return "null" if x is None else f"{x:.12g}"
 
 
 def duplicate_checks(doc: Doc) -> Iterator[Issue]:
