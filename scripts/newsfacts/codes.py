@@ -129,6 +129,48 @@ CODES: dict[str, Code] = {
         "error",
         "The seed file's bytes changed since ingest; restore the original or re-ingest with `newsfacts ingest --force`.",
     ),
+    # release documents (DATASHEET.md, CITATION.cff): generated parts out of date
+    "datasheet-drift": Code(
+        "docs", "error", "Run `newsfacts datasheet --write` and commit DATASHEET.md and CITATION.cff."
+    ),
+    "datasheet-block-missing": Code(
+        "docs", "error", "Restore the block's <!-- name:begin --> and <!-- name:end --> markers, then run `newsfacts datasheet --write`."
+    ),
+    "datasheet-block-unknown": Code(
+        "docs", "error", "Remove the markers, or add a generator for the block in newsfacts/datasheet.py."
+    ),
+    "citation-drift": Code(
+        "docs", "error", "CITATION.cff is generated from corpus/metadata.json: run `newsfacts datasheet --write`."
+    ),
+    # exchange: importing brat / Label Studio files (newsfacts import)
+    "import-malformed-line": Code(
+        "exchange", "error", "The line does not follow the format (brat: ID<TAB>annotation<TAB>text); fix or remove it."
+    ),
+    "import-unknown-label": Code(
+        "exchange",
+        "error",
+        "Use a label of the newsfacts mapping: the 18 OntoNotes types, QuoteCue/QuoteSource/QuoteContent, NumericFact, Measured (see newsfacts/standoff.py).",
+    ),
+    "import-bad-offsets": Code(
+        "exchange",
+        "error",
+        "Offsets must lie inside the text and cover the quoted span text; Label Studio counts UTF-16 code units (try --offsets codepoints or auto).",
+    ),
+    "import-unknown-reference": Code(
+        "exchange", "error", "The relation, attribute or note names an annotation that is not in the file."
+    ),
+    "import-bad-note": Code(
+        "exchange", "error", "newsfacts notes are one JSON object per line; restore the exported note or delete it."
+    ),
+    "import-bad-metadata": Code(
+        "exchange", "error", "The document metadata (brat: <doc_id>.meta.json; Label Studio: data.newsfacts) must be a JSON object as exported."
+    ),
+    "import-coref-conflict": Code(
+        "exchange", "error", "A Coref group must hold the mentions of exactly one entity; split the group or fix the mention notes."
+    ),
+    "import-extra-annotations": Code(
+        "exchange", "warning", "Only the first annotation of a Label Studio task is imported; export one annotation per task."
+    ),
 }
 
 
