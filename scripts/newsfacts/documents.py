@@ -61,14 +61,16 @@ def write_atomic(path: Path, content: str) -> None:
 
 
 def iter_corpus(folder: Path, annotation_set: str | None = "gold") -> Iterator[dict[str, Any]]:
-    """The documents under ``folder`` (``.json`` and ``.jsonl``), sorted by path, of one set."""
-    for path in sorted(folder.rglob("*")):
-        if path.suffix == ".json" and not path.name.startswith("."):
-            docs = [load_document(path)]
-        elif path.suffix == ".jsonl":
-            docs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """The documents under ``folder`` (found as the validator finds them), of one annotation set."""
+    from newsfacts.reading import discover
+
+    files, _ = discover([folder])
+    for path in files:
+        if path.suffix == ".jsonl":
+            lines = path.read_text(encoding="utf-8").splitlines()
+            docs = [json.loads(line) for line in lines if line.strip()]
         else:
-            continue
+            docs = [load_document(path)]
         for doc in docs:
             if annotation_set is None or doc.get("annotation", {}).get("set") == annotation_set:
                 yield doc

@@ -18,6 +18,9 @@ from newsfacts.report import Issue
 #: Larger records are reported, not parsed: a news document is a few kilobytes.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 SUFFIXES = (".json", ".jsonl")
+#: Files a corpus folder keeps beside its documents; a folder search passes over them (name
+#: one explicitly to validate it as a document).
+CORPUS_FILES = frozenset({"metadata.json", "provenance.json", "datasheet.json"})
 
 
 @dataclass(frozen=True)
@@ -31,7 +34,11 @@ class Record:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
-    """The document files named by ``paths``, in a stable order, and the problems finding them."""
+    """The document files named by ``paths``, in a stable order, and the problems finding them.
+
+    A folder is searched recursively for ``.json`` and ``.jsonl`` files, passing over hidden
+    entries and the corpus's own files (``CORPUS_FILES``).
+    """
     files: list[Path] = []
     problems: list[Issue] = []
     for raw in paths:
@@ -43,6 +50,7 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
                 p
                 for p in path.rglob("*")
                 if p.suffix in SUFFIXES
+                and p.name not in CORPUS_FILES
                 and p.is_file()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
