@@ -89,18 +89,16 @@ _LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
 
 
 def id_checks(doc: Doc) -> Iterator[Issue]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[str, int]] = {}  # id -> where first used; pointers built only for a duplicate
     for layer in _LAYERS:
         for i, item in enumerate(doc[layer]):
-            where = pointer(layer, i, "id")
-            if item["id"] in seen:
+            first = seen.setdefault(item["id"], (layer, i))
+            if first != (layer, i):
                 yield issue(
                     "duplicate-id",
-                    f"id {item['id']!r} is already used at {seen[item['id']]}",
-                    pointer=where,
+                    f"id {item['id']!r} is already used at {pointer(*first, 'id')}",
+                    pointer=pointer(layer, i, "id"),
                 )
-            else:
-                seen[item["id"]] = where
 
 
 def reference_checks(doc: Doc) -> Iterator[Issue]:
