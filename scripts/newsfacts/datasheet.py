@@ -252,11 +252,15 @@ def sections(text: str) -> dict[str, str]:
 
 
 def section(text: str, key: str) -> str:
-    """The body of the heading with slug ``key``; KeyError when there is none."""
+    """The body of the heading whose slug is ``key``, or the one heading whose slug starts with
+    ``key``; KeyError when there is none or several."""
     found = sections(text)
-    if key not in found:
-        raise KeyError(f"DATASHEET.md has no heading with the anchor #{key}")
-    return found[key]
+    if key in found:
+        return found[key]
+    matches = [name for name in found if name.startswith(key)]
+    if len(matches) != 1:
+        raise KeyError(f"DATASHEET.md has {len(matches)} headings whose anchor starts with #{key}")
+    return found[matches[0]]
 
 
 # --- the committed generated documents as a whole ------------------------------------------
