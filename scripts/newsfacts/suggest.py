@@ -136,12 +136,18 @@ def _interval(rule: dict[str, Any], value: float | None, low=None, high=None) ->
     return bound(rule["low"], low), bound(rule["high"], high)
 
 
+#: Words with a full stop that does not end a sentence (titles; initials such as “U.S.” are single capitals).
+ABBREVIATION = re.compile(
+    r"(?:^|[\s.])(?:[A-Z]|Mr|Mrs|Ms|Dr|Prof|Capt|Col|Gen|Lt|Sgt|Maj|Cpl|Adm|Gov|Sen|Rep|Rev|St|Jr|Sr|No|vs|Inc|Corp|Co)\.$"
+)
+
+
 def _sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans: split after . ! ? (not after a short abbreviation such as “Capt.”) and at line ends."""
     spans, start = [], 0
     for m in re.finditer(r"([.!?][”\"’)]?)[ \t]+(?=[“\"‘(]?[A-Z0-9])|\n+", text):
         cut = m.end(1) if m.group(1) else m.start()
-        if m.group(1) and re.search(r"(?:^|\s)(?:[A-Z][a-z]{0,3}|[A-Z])\.$", text[start:cut]):
+        if m.group(1) and ABBREVIATION.search(text[start:cut]):
             continue  # “Capt. Devan”, “U.S. troops”: an abbreviation, not a sentence end
         if text[start:cut].strip():
             spans.append((start, cut))
@@ -170,7 +176,7 @@ def _noun_phrase(text: str, pos: int, limit: int, *, need_of: bool = False) -> t
         if participle and (words or not after_of):
             break  # “units attacking”, “200 displaced”: the phrase ends, or the noun is elided
         words.append(w)
-        if token.endswith("s") and not token.endswith("ss") and token not in ("the",):
+        if (token.endswith("s") and not token.endswith("ss")) or token in IRREGULAR_PLURALS:
             break  # a plural head ends the phrase
         if text[w.end() : w.end() + 1] != " ":
             break
@@ -198,8 +204,13 @@ def _antecedent(text: str, start: int, floor: int) -> tuple[int, int] | None:
     return best
 
 
+IRREGULAR_PLURALS = {"people": "person", "children": "child", "men": "man", "women": "woman", "police": "police"}
+
+
 def _singular(word: str) -> str:
     w = word.lower().replace("’", "").replace("'", "")
+    if w in IRREGULAR_PLURALS:
+        return IRREGULAR_PLURALS[w]
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
     if w.endswith(("sses", "xes", "ches", "shes")):
@@ -329,7 +340,7 @@ def _add_unit(text: str, fact: dict[str, Any], sentence: tuple[int, int]) -> Non
         fact.update(quantity_kind=kind, ontonotes_type=onto)
         return
     rate = RATE.search(text, fact["end"], sentence[1])
-    if rate and not re.search(r"[,;]", text[fact["end"] : rate.start()]):
+    if rate and not re.search(r"[,;]|\band\b|\bor\b", text[fact["end"] : rate.start()]):
         adjacent = re.fullmatch(r"\s*", text[fact["end"] : rate.start()]) is not None
         if adjacent:
             fact.update(end=rate.end(), text=text[fact["start"] : rate.end()])
@@ -402,16 +413,17 @@ def _source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
     if not kept:
         return None
     head = kept[-1].group()
-    if not (head[0].isupper() or head.lower() in PRONOUNS or head.lower().endswith("s")):
-        return None  # a lower-case singular word is rarely a speaker (“the operation said”)
+    determined = len(kept) > 1 and kept[0].group().lower() in ("the", "a", "an")
+    if not (head[0].isupper() or head.lower() in PRONOUNS or head.lower().endswith("s") or determined):
+        return None  # a bare lower-case singular word is rarely a speaker
     return kept[0].start(), kept[-1].end()
 
 
 def _source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
     """Capitalised words (or a pronoun) right after ``start``: “said Zimmerman”, “said the minister”."""
-    m = re.compile(r"\s+((?:[A-Z][\w’'.-]*)(?:\s+[A-Z][\w’'.-]*)*|he|she|they|the\s+[a-z]+(?:\s+[a-z]+)?)").match(
-        text, start, ceiling
-    )
+    m = re.compile(
+        r"\s+((?:[a-z]+\s+)?(?:[A-Z][\w’'.-]*)(?:\s+[A-Z][\w’'.-]*)*|he|she|they|the\s+[a-z]+(?:\s+[a-z]+)?)"
+    ).match(text, start, ceiling)
     if not m:
         return None
     return m.start(1), m.end(1)
@@ -474,13 +486,17 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
             if source is None:
                 continue
             cues = [cue]
-            interrupted = text[source[0] - 2 : source[0]] == ", " and text[cue.end() : cue.end() + 1] == ","
-            if interrupted:
-                first = s_start + (m.end() if (m := _CONNECTIVES.match(sentence)) else 0)
+            after_comma = text[source[0] - 2 : source[0]] == ", "
+            interrupted = after_comma and text[cue.end() : cue.end() + 1] == ","
+            final = after_comma and not text[cue.end() : s_end].strip(" .!?")
+            first = s_start + (m.end() if (m := _CONNECTIVES.match(sentence)) else 0)
+            if interrupted:  # “…, X said, …”
                 contents = [_span(text, first, source[0] - 2), _span(text, cue.end() + 1, s_end)]
+            elif final:  # “…, X said.”
+                contents = [_span(text, first, source[0] - 2)]
             else:
                 rest_start = cue.end()
-                that = re.compile(r"\s+(?:[^,.;]{0,40}?\s+)?that\s+").match(text, rest_start, s_end)
+                that = re.compile(r"\s+(?:[^,.;]{0,40}?\s+)??that\s+").match(text, rest_start, s_end)
                 participle = PARTICIPLE.search(text, rest_start, s_end)
                 if that:
                     rest_start = that.end()

@@ -1,0 +1,102 @@
+"""The rule-based suggester: drafts validate, and its general rules do what they say."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from newsfacts.cli import app
+from newsfacts.suggest import suggest_document
+from newsfacts.validate import validate_document
+from typer.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "000_5d72bf2b25391026.txt"
+
+# Own texts, written for these tests (not news copy).
+TEXTS = {
+    "emoji": "Harbour fair 😀 draws crowds\n\nAbout 3,500 visitors came on Sunday 🎉, organisers said. "
+    "“We ran out of bread twice,” said baker Tomas Lind. Dozens of stalls sold 😀 badges.",
+    "units": "River levels rise\n\nThe river rose nearly two metres in 48 hours. Between 5 and 10 villages were "
+    "flooded, and more than 1,200 people left their homes. Officials have estimated that 300 homes lost power "
+    "and that 40 more lose it every day.\n\nThe 3rd Brigade arrived in 2019.",
+    "interrupted": "Budget talks\n\nWith the deadline so close, Minister Ana Ruiz said, a deal will be hard. "
+    "The council issued a statement that several projects are on hold. Unions have warned the council, "
+    "saying the cuts of 12 percent would cost jobs.",
+}
+
+
+def _draft(name: str, text: str) -> dict:
+    return suggest_document(Path(f"{name}.txt"), text.encode("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(TEXTS))
+def test_drafts_of_own_texts_validate(name):
+    doc = _draft(name, TEXTS[name])
+    assert validate_document(doc) == []
+    assert doc["annotation"]["status"] == "machine_suggestion" and doc["annotation"]["set"] == "suggest"
+    items = doc["quotes"] + doc["numeric_facts"]
+    assert items and all(0 <= item["confidence"] <= 1 for item in items)
+    assert doc["entities"] == [] and doc["mentions"] == []
+
+
+def test_seed_draft_validates():
+    doc = suggest_document(SEED, SEED.read_bytes())
+    assert validate_document(doc) == []
+    assert doc["numeric_facts"] and doc["quotes"]
+
+
+def test_offsets_count_code_points():
+    doc = _draft("emoji", TEXTS["emoji"])
+    facts = {f["text"]: f for f in doc["numeric_facts"]}
+    about = facts["About 3,500"]
+    assert doc["text"][about["start"] : about["end"]] == "About 3,500"
+    assert (about["value"], about["low"], about["high"], about["interval_rule"]) == (3500, 3150, 3850, "about")
+    assert facts["Dozens"]["unit"] == "{stall}" and facts["Dozens"]["value"] is None
+    direct = [q for q in doc["quotes"] if q["kind"] == "direct"]
+    assert [q["content"][0]["text"] for q in direct] == ["We ran out of bread twice"]
+    assert direct[0]["source"][0]["text"] == "baker Tomas Lind" or direct[0]["source"][0]["text"] == "Tomas Lind"
+
+
+def test_numeric_rules():
+    doc = _draft("units", TEXTS["units"])
+    facts = {f["text"]: f for f in doc["numeric_facts"]}
+    assert facts["nearly two metres"]["unit"] == "m" and facts["nearly two metres"]["low"] == 1.8
+    assert facts["48 hours"]["quantity_kind"] == "duration" and facts["48 hours"]["ontonotes_type"] == "TIME"
+    assert facts["Between 5 and 10"]["interval_rule"] == "range"
+    assert (facts["Between 5 and 10"]["low"], facts["Between 5 and 10"]["high"]) == (5, 10)
+    assert facts["more than 1,200"]["high"] is None and facts["more than 1,200"]["unit"] == "{person}"
+    assert facts["40"]["quantity_kind"] == "rate" and facts["40"]["unit_text"] == "every day"
+    assert not any("3rd" in t or "2019" in t for t in facts)  # ordinals in names, years: not facts
+    quote = next(q for q in doc["quotes"] if q["cue"][0]["text"] == "have estimated")
+    assert facts["300"]["quote_id"] == quote["id"]
+
+
+def test_quote_rules():
+    doc = _draft("interrupted", TEXTS["interrupted"])
+    by_cue = {q["cue"][0]["text"]: q for q in doc["quotes"]}
+    said = by_cue["said"]
+    assert [c["text"] for c in said["content"]] == ["With the deadline so close", "a deal will be hard"]
+    assert said["source"][0]["text"] == "Minister Ana Ruiz"
+    assert by_cue["issued a statement"]["content"][0]["text"] == "several projects are on hold"
+    warned = by_cue["have warned"]
+    assert [c["text"] for c in warned["cue"]] == ["have warned", "saying"]
+    assert warned["content"][0]["text"] == "the cuts of 12 percent would cost jobs"
+
+
+def test_cli(tmp_path):
+    runner = CliRunner()
+    seed = tmp_path / "article.txt"
+    seed.write_text(TEXTS["units"], encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(seed), "--corpus", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["doc_id"] == "article"
+    out = tmp_path / "draft.json"
+    result = runner.invoke(app, ["suggest", str(seed), "--out", str(out), "--corpus", str(tmp_path)])
+    assert result.exit_code == 0 and "numeric facts" in result.stderr
+    assert validate_document(json.loads(out.read_text(encoding="utf-8"))) == []
+    result = runner.invoke(app, ["score", str(out), str(out)])
+    assert result.exit_code == 0
+    result = runner.invoke(app, ["suggest", str(tmp_path / "missing.txt")])
+    assert result.exit_code == 2 and "unreadable-file" in result.stderr
