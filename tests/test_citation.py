@@ -68,3 +68,10 @@ def test_cffconvert_validates_the_citation():
     exe = _tool("NEWSFACTS_CFFCONVERT", "cffconvert")
     run = subprocess.run([exe, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_changelog_has_an_entry_for_the_version():
+    metadata = load_metadata(ROOT / "corpus")
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert f"\n## {metadata['version']} — {metadata['date_released']}\n" in changelog
+    assert "**PATCH**" in changelog and "**MINOR**" in changelog and "**MAJOR**" in changelog

@@ -164,31 +164,30 @@ def block_agreement(src: Sources) -> str:
             f"Not computed: agreement needs two independent annotation passes in `corpus/passes/`; "
             f"{len(names)} found{' (' + ', '.join(names) + ')' if names else ''}.\n"
         )
+    from itertools import combinations
+
     from newsfacts.score import agreement
 
-    a, b = names[0], names[1]
-    result = agreement(src.passes[a], src.passes[b])
-    docs = result["documents"]
     out = [
-        f"`{a}` against `{b}`, {docs['compared']} document(s) compared"
-        f" ({len(docs['only_a']) + len(docs['only_b'])} in one pass only, {len(docs['text_mismatch'])} with different"
-        " texts). F1 of one pass against the other (symmetric); *typed* also requires the same label.\n\n",
-        f"| layer | `{a}` | `{b}` | exact F1 | overlap F1 | typed exact F1 | typed overlap F1 | label |\n",
+        "F1 of one pass against the other (symmetric); *typed* also requires the same label "
+        "(mention type, quote kind, quantity kind). Coreference: CoNLL F1 (mean of MUC, B³, CEAF-e).\n\n",
+        "| passes | documents | layer | items | exact F1 | overlap F1 | typed exact F1 | typed overlap F1 |\n",
         "|---|---|---|---|---|---|---|---|\n",
     ]
-    for layer in ("mentions", "quotes", "numeric_facts"):
-        if layer in result:
-            r = result[layer]
-            out.append(
-                f"| {layer.replace('_', ' ')} | {r['a']} | {r['b']} | {_f1(r['exact']['f1'])} | {_f1(r['overlap']['f1'])}"
-                f" | {_f1(r['typed']['exact']['f1'])} | {_f1(r['typed']['overlap']['f1'])} | {r['label']} |\n"
-            )
-    if "entities" in result:
-        e = result["entities"]
-        out.append(
-            f"\nCoreference (entities): MUC F1 {_f1(e['muc_f1'])}, B³ F1 {_f1(e['b3_f1'])}, "
-            f"CEAF-e F1 {_f1(e['ceaf_e_f1'])}, CoNLL F1 {_f1(e['conll_f1'])}.\n"
-        )
+    for a, b in combinations(names, 2):
+        result = agreement(src.passes[a], src.passes[b])
+        pair, docs = f"`{a}` / `{b}`", str(result["documents"]["compared"])
+        for layer in ("mentions", "quotes", "numeric_facts"):
+            if layer in result:
+                r = result[layer]
+                out.append(
+                    f"| {pair} | {docs} | {layer.replace('_', ' ')} | {r['a']} / {r['b']} | {_f1(r['exact']['f1'])}"
+                    f" | {_f1(r['overlap']['f1'])} | {_f1(r['typed']['exact']['f1'])}"
+                    f" | {_f1(r['typed']['overlap']['f1'])} |\n"
+                )
+        if "entities" in result:
+            e = result["entities"]
+            out.append(f"| {pair} | {docs} | coreference | | CoNLL {_f1(e['conll_f1'])} | | | |\n")
     return "".join(out)
 
 
