@@ -140,7 +140,8 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
 
 
 def reanchor(doc: dict[str, Any], old_text: str, new_text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Move every span to where its text occurs in ``new_text``, nearest its old place.
+    """Move every span to where its text occurs in ``new_text``: the occurrence whose surroundings
+    match the old ones best, and of those the nearest to its old place.
 
     Annotations with a span that no longer occurs are removed and returned; entities left
     without mentions go too, and references to them become null.
@@ -148,7 +149,7 @@ def reanchor(doc: dict[str, Any], old_text: str, new_text: str) -> tuple[dict[st
     doc = json.loads(json.dumps(doc))  # a deep copy the caller's record does not share
     broken: set[tuple[str, int]] = set()
     for path, span in iter_spans(doc):
-        found = _nearest(new_text, span["text"], span["start"])
+        found = _nearest(new_text, span["text"], span["start"], old_text)
         if found is None:
             broken.add((str(path[0]), int(path[1])))
         else:
@@ -177,11 +178,37 @@ def reanchor(doc: dict[str, Any], old_text: str, new_text: str) -> tuple[dict[st
     return doc, lost
 
 
-def _nearest(text: str, needle: str, near: int) -> int | None:
+#: Characters either side of a span compared to tell its occurrences apart.
+_CONTEXT = 80
+
+
+def _nearest(text: str, needle: str, near: int, old_text: str = "") -> int | None:
+    """Where ``needle``, found at ``near`` in ``old_text``, is in ``text``.
+
+    Nearness alone is not enough: a paragraph inserted before a span shifts it onto an earlier
+    occurrence of the same words. So the occurrence whose surrounding text matches the old
+    surroundings longest wins, and distance only breaks ties.
+    """
+    end = near + len(needle)
+    before, after = old_text[max(0, near - _CONTEXT) : near][::-1], old_text[end : end + _CONTEXT]
     best: int | None = None
+    best_key: tuple[int, int] | None = None
     at = text.find(needle)
     while at != -1:
-        if best is None or abs(at - near) < abs(best - near):
-            best = at
+        stop = at + len(needle)
+        shared = _shared(before, text[max(0, at - _CONTEXT) : at][::-1]) + _shared(after, text[stop : stop + _CONTEXT])
+        key = (-shared, abs(at - near))
+        if best_key is None or key < best_key:
+            best, best_key = at, key
         at = text.find(needle, at + 1)
     return best
+
+
+def _shared(a: str, b: str) -> int:
+    """The length of the common prefix of ``a`` and ``b``."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
