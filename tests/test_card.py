@@ -26,7 +26,10 @@ MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"
 def make_release(folder: Path) -> Path:
     """A release-like folder: data/<config>/test.parquet for `documents` and `mentions`, then the docs."""
     doc = json.loads(MINIMAL.read_text(encoding="utf-8"))
-    rows = {"documents": [doc], "mentions": [{"doc_id": doc["doc_id"], "confidence": None, **m} for m in doc["mentions"]]}
+    rows = {
+        "documents": [doc],
+        "mentions": [{"doc_id": doc["doc_id"], "confidence": None, **m} for m in doc["mentions"]],
+    }
     header: dict = {"configs": [], "dataset_info": [], "license": "cc-by-4.0"}
     for config, data in rows.items():
         features = config_features(config)
