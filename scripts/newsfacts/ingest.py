@@ -12,6 +12,7 @@ The title is the first line of the result. Ingest never overwrites annotations.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import unicodedata
@@ -99,9 +100,14 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
     name = str(seed)
     raw = seed.read_bytes()
     provenance_path = corpus / "provenance.json"
-    provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.is_file() else {}
     target = corpus / "documents" / f"{seed.stem}.json"
     result = IngestResult(seed.stem, target, "created")
+    try:
+        provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.is_file() else {}
+    except ValueError as exc:
+        result.action = "refused"
+        result.issues.append(_unreadable(f"{provenance_path} is not valid JSON: {exc}", provenance_path))
+        return result
     try:
         fresh = new_record(seed, raw, provenance)
     except UnicodeDecodeError as exc:
@@ -114,6 +120,11 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
         return result
     if not target.exists():
         write_atomic(target, dump_document(fresh))
+        return result
+    unreadable = _unreadable_record(target, force)
+    if unreadable is not None:
+        result.action = "refused"
+        result.issues.append(unreadable)
         return result
     old = load_document(target)
     merged = {**fresh, **{k: old[k] for k in ("split", "annotation", *LAYERS) if k in old}}
@@ -137,6 +148,26 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
         write_atomic(target, content)
         result.action = result.action if result.action == "reanchored" else "updated"
     return result
+
+
+def _unreadable_record(target: Path, force: bool) -> Issue | None:
+    """Why the existing record cannot be merged with (or, with ``force``, re-anchored), if so."""
+    from newsfacts.validate import validate_document
+
+    try:
+        old = load_document(target)
+    except ValueError as exc:
+        return _unreadable(f"the existing record is not valid JSON: {exc}", target)
+    if not (isinstance(old, dict) and isinstance(old.get("text"), str) and isinstance(old.get("text_sha256"), str)):
+        return _unreadable("the existing record has no `text` and `text_sha256`", target)
+    if force and any(i.code == "schema-violation" for i in validate_document(old)):
+        return _unreadable("the existing record does not match the schema", target)
+    return None
+
+
+def _unreadable(message: str, path: Path) -> Issue:
+    found = issue("unreadable-file", message, file=str(path))
+    return dataclasses.replace(found, hint=f"Run `newsfacts validate {path}`, fix the file, then ingest again.")
 
 
 def reanchor(doc: dict[str, Any], old_text: str, new_text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
