@@ -347,3 +347,38 @@ def test_force_reanchors_and_lists_what_no_longer_matches(annotated: tuple[Path,
     again = _ingest(str(seed), "--corpus", str(corpus))
     assert again.exit_code == EXIT_OK
     assert again.stdout == f"unchanged: {record}\n"
+
+
+# --- a broken corpus: a clear error, never a traceback ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "force", "message"),
+    [
+        ('{"broken', False, "is not valid JSON"),
+        ("[]", False, "has no `text` and `text_sha256`"),
+        ('{"text": "x"}', False, "has no `text` and `text_sha256`"),
+        ('{"text": "x", "text_sha256": "y", "mentions": [{"start": 1}]}', True, "does not match the schema"),
+    ],
+    ids=["not-json", "not-an-object", "no-hash", "force-on-invalid"],
+)
+def test_broken_existing_record(tmp_path: Path, content: str, force: bool, message: str) -> None:
+    corpus = _corpus(tmp_path)
+    seed = tmp_path / "pell.txt"
+    seed.write_text(ARTICLE, encoding="utf-8")
+    record = corpus / "documents" / "pell.json"
+    record.write_text(content, encoding="utf-8")
+    result = _ingest(str(seed), *(["--force"] if force else []), "--corpus", str(corpus))
+    assert result.exit_code == EXIT_INVALID
+    assert f"{record}: [unreadable-file] " in result.stderr
+    assert message in result.stderr
+    assert record.read_text(encoding="utf-8") == content
+
+
+def test_broken_provenance(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path)
+    (corpus / "provenance.json").write_text("{", encoding="utf-8")
+    result = _ingest(str(SEED), "--corpus", str(corpus))
+    assert result.exit_code == EXIT_INVALID
+    assert "provenance.json is not valid JSON" in result.stderr
+    assert list((corpus / "documents").iterdir()) == []
