@@ -37,10 +37,19 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
     """The document files named by ``paths``, in a stable order, and the problems finding them.
 
     A folder is searched recursively for ``.json`` and ``.jsonl`` files, passing over hidden
-    entries and the corpus's own files (``CORPUS_FILES``).
+    entries and the corpus's own files (``CORPUS_FILES``). A file named twice (or named and inside
+    a named folder) is read once: read twice, its documents would be duplicates of themselves.
     """
     files: list[Path] = []
     problems: list[Issue] = []
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            files.append(path)
+
     for raw in paths:
         path = Path(raw)
         if not path.exists():
@@ -56,9 +65,10 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
             )
             if not found:
                 problems.append(issue("no-documents", f"no .json or .jsonl files under {raw}", file=str(raw)))
-            files.extend(found)
+            for each in found:
+                add(each)
         elif path.suffix in SUFFIXES:
-            files.append(path)
+            add(path)
         else:
             problems.append(issue("unsupported-file", f"not a .json or .jsonl file: {raw}", file=str(raw)))
     return files, problems
