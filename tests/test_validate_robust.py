@@ -348,3 +348,15 @@ def test_valid_data_exits_0_through_the_cli() -> None:
     assert result.exit_code == EXIT_OK
     assert result.stdout == ""
     assert result.stderr.startswith("valid: 1 document(s) in 1 file(s)")
+
+
+def test_a_file_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a duplicate of itself: named twice, by another spelling, or inside a named folder."""
+    path = _write(tmp_path, "doc.json", GOOD)
+    monkeypatch.chdir(tmp_path)
+    report = newsfacts.validate([path, "doc.json", "./doc.json", tmp_path])
+    assert report.issues == []
+    assert (report.files, report.documents) == (1, 1)
+    assert newsfacts.validate([tmp_path, tmp_path / "copy.json"]).exit_code == EXIT_USAGE  # still checks each path
+    (tmp_path / "copy.json").write_bytes(GOOD)
+    assert [i.code for i in newsfacts.validate(tmp_path).issues] == ["duplicate-doc-id"]  # a real duplicate
