@@ -171,6 +171,86 @@ CODES: dict[str, Code] = {
     "import-extra-annotations": Code(
         "exchange", "warning", "Only the first annotation of a Label Studio task is imported; export one annotation per task."
     ),
+    # release: build, verify, rehydrate (build.py, verify.py, rehydrate.py)
+    "corpus-metadata-invalid": Code(
+        "release", "fatal", "corpus/metadata.json must be a JSON object with at least `name` and `version`."
+    ),
+    "release-out-unsafe": Code(
+        "release",
+        "fatal",
+        "--out must be a previous release (it has MANIFEST.json), an empty folder or a new path; choose another path.",
+    ),
+    "no-gold-documents": Code(
+        "release", "error", "Only records with annotation.set == 'gold' are released; mark the adjudicated records gold."
+    ),
+    "conversion-failed": Code(
+        "release",
+        "error",
+        "The document is valid but does not fit the release's column types (e.g. 1.0 for an integer); write integers without a fraction.",
+    ),
+    "release-not-found": Code("release", "fatal", "Pass the folder `newsfacts build` wrote (it holds MANIFEST.json)."),
+    "manifest-missing": Code(
+        "release", "error", "MANIFEST.json is missing: rebuild the release with `newsfacts build`, or download it again."
+    ),
+    "manifest-invalid": Code(
+        "release", "error", "MANIFEST.json is not a newsfacts manifest: rebuild the release, or download it again."
+    ),
+    "file-missing": Code("release", "error", "A file the manifest lists is gone: restore it from the release."),
+    "file-changed": Code(
+        "release",
+        "error",
+        "The file's size or sha256 differs from the manifest: restore it from the release, or rebuild the release.",
+    ),
+    "file-unexpected": Code(
+        "release",
+        "error",
+        "The release holds a file its manifest does not list (datasets would load stray Parquet files): remove it.",
+    ),
+    "parquet-unreadable": Code(
+        "release", "error", "The Parquet file cannot be read: it is truncated or corrupted; restore it from the release."
+    ),
+    "card-invalid": Code(
+        "release", "error", "README.md must start with a YAML header (between --- lines); rebuild the release."
+    ),
+    "card-mismatch": Code(
+        "release",
+        "error",
+        "The card's YAML (configs, dataset_info) disagrees with the files: rebuild the release rather than editing the card.",
+    ),
+    "columns-mismatch": Code(
+        "release",
+        "error",
+        "A Parquet file's columns differ from the declared features; datasets fills a missing column with nulls silently. Rebuild the release.",
+    ),
+    "row-count-mismatch": Code(
+        "release", "error", "The rows in the files differ from the counts in the manifest and card; rebuild the release."
+    ),
+    "content-hash-mismatch": Code(
+        "release", "error", "The rows differ from the ones the release was built with; restore the files or rebuild."
+    ),
+    "view-mismatch": Code(
+        "release",
+        "error",
+        "A config's rows differ from what the documents config gives: the files were edited apart; rebuild the release.",
+    ),
+    "version-mismatch": Code(
+        "release",
+        "error",
+        "The dataset or schema version in a file differs from the manifest's; rebuild the release from one corpus.",
+    ),
+    "text-not-withheld": Code(
+        "release", "fatal", "The release already holds the texts: only a release built with --withhold-text is rehydrated."
+    ),
+    "text-copy-missing": Code(
+        "release",
+        "error",
+        "Put the article's text in the folder as <doc_id>.txt (or its raw seed file under its seed_file name).",
+    ),
+    "text-copy-differs": Code(
+        "release",
+        "error",
+        "Your copy of the text differs from the one annotated (its sha256 is not text_sha256); find the original version.",
+    ),
 }
 
 
