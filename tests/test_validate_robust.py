@@ -21,6 +21,7 @@ from newsfacts.cli import app
 from newsfacts.codes import CODES
 from newsfacts.locate import line_of_pointer, unescape_pointer
 from newsfacts.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, escape_pointer_token, pointer
+from newsfacts.validate import validate_document
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -360,3 +361,9 @@ def test_a_file_named_twice_is_read_once(tmp_path: Path, monkeypatch: pytest.Mon
     assert newsfacts.validate([tmp_path, tmp_path / "copy.json"]).exit_code == EXIT_USAGE  # still checks each path
     (tmp_path / "copy.json").write_bytes(GOOD)
     assert [i.code for i in newsfacts.validate(tmp_path).issues] == ["duplicate-doc-id"]  # a real duplicate
+
+
+def test_validate_document_with_a_lone_surrogate() -> None:
+    """json.loads accepts "\\ud800"; validate_document reports it rather than raising."""
+    doc = json.loads(GOOD.decode().replace("helped.", "helped. \\ud800"))
+    assert [i.code for i in validate_document(doc)] == ["text-sha256-mismatch"]
