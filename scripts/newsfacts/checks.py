@@ -34,7 +34,7 @@ def text_checks(doc: Doc) -> Iterator[Issue]:
         yield issue("text-not-nfc", "`text` is not in Unicode NFC", pointer="/text")
     if doc["title"] != text.split("\n", 1)[0]:
         yield issue("title-mismatch", "`title` differs from the first line of `text`", pointer="/title")
-    # "surrogatepass": json.loads lets a lone surrogate ("\\ud800") into a document given to
+    # "surrogatepass": json.loads lets a lone surrogate (JSON "\ud800") into a document given to
     # validate_document; its text hashes to no valid UTF-8 digest instead of raising.
     digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
     if doc["text_sha256"] != digest:
