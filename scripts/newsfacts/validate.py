@@ -58,13 +58,19 @@ class DocKey:
 
 
 @cache
-def _validators() -> tuple[Any, Any]:
-    import jsonschema
+def _fast_validator() -> Any:
     import jsonschema_rs
 
-    schema = document_schema()
+    return jsonschema_rs.validator_for(document_schema())
+
+
+@cache
+def _validators() -> tuple[Any, Any]:
+    """The fast validator and the detailed one; ``jsonschema`` is imported only when a record fails."""
+    import jsonschema
+
     detailed = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-    return jsonschema_rs.validator_for(schema), detailed(schema)
+    return _fast_validator(), detailed(document_schema())
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -113,7 +119,7 @@ def validate_paths(
         report.documents += 1
         if key is not None:
             keys.append(key)
-    report.extend(corpus_checks(keys, Path(seeds) if seeds is not None else None))
+    report.extend(map(_pointed_line, corpus_checks(keys, Path(seeds) if seeds is not None else None)))
     return report
 
 
@@ -191,8 +197,9 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
 
 
 def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -> Iterator[Issue]:
-    fast, detailed = _validators()
+    fast = _fast_validator()
     if not fast.is_valid(doc):
+        detailed = _validators()[1]
         if _nesting_exceeds(doc, MAX_DEPTH):
             yield issue(
                 "json-too-deep", f"the JSON nests more than {MAX_DEPTH} levels deep", file=file, line=line_of("")
@@ -376,13 +383,27 @@ def corpus_checks(keys: list[DocKey], seeds: Path | None) -> Iterator[Issue]:
                 yield from _seed_check(key, seeds, seed_hashes)
 
 
+def _pointed_line(found: Issue) -> Issue:
+    """Corpus issues carry a record's first line; in a .json file, the pointed field's own line."""
+    if found.file is None or not found.pointer or not found.file.endswith(".json"):
+        return found
+    try:
+        text = Path(found.file).read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        return found
+    return dataclasses.replace(found, line=line_of_pointer(text, found.pointer))
+
+
 def _seed_check(key: DocKey, seeds: Path | None, cache_: dict[Path, str | None]) -> Iterator[Issue]:
     folder = seeds if seeds is not None else _find_seeds(Path(key.file).resolve().parent)
     if folder is None:
         return  # documents outside a checkout: nothing to compare against
     path = folder / key.seed_file
     if path not in cache_:
-        cache_[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        try:
+            cache_[path] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else None
+        except OSError:  # unreadable: as good as absent
+            cache_[path] = None
     where = {"file": key.file, "line": key.line, "pointer": "/source/seed_file"}
     if cache_[path] is None:
         yield issue("seed-not-found", f"seed file {str(path)!r} does not exist", **where)
