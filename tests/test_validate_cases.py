@@ -88,6 +88,8 @@ EXPECTED_LINE = {
     "unit-text-not-found": '"id": "N1"',
     "fact-outside-quote": '"id": "N1"',
     "speaker-without-source": '"id": "Q2"',
+    "seed-not-found": '"source": ',
+    "seed-hash-mismatch": '"source": ',
 }
 
 
@@ -115,7 +117,8 @@ def test_invalid_case_yields_exactly_its_code(path: Path) -> None:
             assert found.pointer == "" or found.pointer.startswith("/")
         assert found.render().startswith(f"{found.file}:{found.line}")
     if code in EXPECTED_LINE:
-        assert [i.line for i in report.issues] == [_line_containing(path, EXPECTED_LINE[code])]
+        document = path / "document.json" if path.is_dir() else path
+        assert [i.line for i in report.issues] == [_line_containing(document, EXPECTED_LINE[code])]
 
 
 def test_invalid_json_points_at_the_break() -> None:
