@@ -199,12 +199,12 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
 def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -> Iterator[Issue]:
     fast = _fast_validator()
     if not fast.is_valid(doc):
-        detailed = _validators()[1]
         if _nesting_exceeds(doc, MAX_DEPTH):
             yield issue(
                 "json-too-deep", f"the JSON nests more than {MAX_DEPTH} levels deep", file=file, line=line_of("")
             )
             return
+        detailed = _validators()[1]
         errors = sorted(detailed.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
         if not errors:  # the two engines disagree: report the fast engine's findings
             errors_found = [_fast_schema_issue(e) for e in fast.iter_errors(doc)] or [
