@@ -135,6 +135,7 @@ def arrow_schema(config: str, extra_metadata: dict[str, Any] | None = None) -> p
     return schema
 
 
+@cache
 def input_schema(config: str = "documents") -> pa.Schema:
     """The schema to read JSON records with: as ``arrow_schema`` but ClassLabels as strings."""
     return Features(labels_as_strings(config_features(config))).arrow_schema.remove_metadata()

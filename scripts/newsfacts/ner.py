@@ -94,13 +94,19 @@ class Tagged(NamedTuple):
     starts: list[int]
     ends: list[int]
     tags: list[int]
-    sentences: list[tuple[int, int]]  # [first token, last token + 1)
+    sentences: list[tuple[int, int]]  # [first token, last token + 1), a partition of the tokens
 
 
 @cache
 def tag_ids() -> dict[str, int]:
     """BIO tag → ClassLabel id of the ``ner_tags`` feature."""
     return {name: i for i, name in enumerate(ner_labels())}
+
+
+@cache
+def _bio_ids() -> dict[str, tuple[int, int]]:
+    ids = tag_ids()
+    return {name[2:]: (ids[name], ids["I" + name[1:]]) for name in ids if name.startswith("B-")}
 
 
 def entity_spans(doc: dict[str, Any]) -> list[Span]:
@@ -110,14 +116,17 @@ def entity_spans(doc: dict[str, Any]) -> list[Span]:
     return spans
 
 
-def outermost(spans: Iterable[Span]) -> list[Span]:
+def outermost(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Drop every span inside (or crossing into) an earlier kept one; sorted by start."""
-    kept: list[Span] = []
+    kept: list[tuple[int, int, str]] = []
     end = -1
-    for span in sorted(spans, key=lambda s: (s.start, -s.end, s.label)):
-        if span.start >= end:
+    for span in sorted(spans):  # by start, then end: of spans sharing a start, the longest comes last
+        if span[0] >= end:
             kept.append(span)
-            end = span.end
+            end = span[1]
+        elif span[0] == kept[-1][0] and span[1] > end:
+            kept[-1] = span  # same start, longer: the outer one
+            end = span[1]
     return kept
 
 
@@ -137,25 +146,31 @@ def tokenize(text: str, cuts: Iterable[int] = ()) -> tuple[list[str], list[int],
     return tokens, starts, ends
 
 
-def sentence_bounds(text: str, spans: Sequence[Span] = ()) -> list[tuple[int, int]]:
-    """Character ranges of the sentences of ``text`` (surrounding whitespace excluded); ``spans``
-    (sorted, not overlapping, as from ``outermost``) are never cut."""
-    span_starts = [s.start for s in spans]
+def sentence_cuts(text: str, spans: Sequence[tuple[int, int, str]] = ()) -> list[int]:
+    """Offsets where a new sentence may start, sorted: after sentence-final punctuation and at
+    line ends. ``spans`` (sorted, not overlapping, as from ``outermost``) are never cut."""
+    span_starts = [s[0] for s in spans]
     cuts = []
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        word = text[text.rfind(" ", 0, match.start()) + 1 : match.start()].lstrip("“‘\"'(")
-        if match.group().startswith(".") and (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
-            continue
+        if text[match.start()] == ".":
+            word = text[text.rfind(" ", 0, match.start()) + 1 : match.start()].lstrip("“‘\"'(")
+            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+                continue
         i = bisect_left(span_starts, end) - 1
-        if i >= 0 and spans[i].end > end:
+        if i >= 0 and spans[i][1] > end:
             continue  # inside a tagged span
         cuts.append(end)
     cuts += [m.start() for m in _NEWLINE.finditer(text)]
     cuts.sort()
+    return cuts
+
+
+def sentence_bounds(text: str, spans: Sequence[tuple[int, int, str]] = ()) -> list[tuple[int, int]]:
+    """Character ranges of the sentences of ``text`` (surrounding whitespace excluded)."""
     out = []
     start = 0
-    for end in [*cuts, len(text)]:
+    for end in [*sentence_cuts(text, spans), len(text)]:
         chunk = text[start:end]
         stripped = chunk.strip()
         if stripped:
@@ -165,23 +180,24 @@ def sentence_bounds(text: str, spans: Sequence[Span] = ()) -> list[tuple[int, in
     return out
 
 
-def tag(text: str, spans: Iterable[Span]) -> Tagged:
+def tag(text: str, spans: Iterable[tuple[int, int, str]]) -> Tagged:
     """Tokens, offsets, BIO tag ids and sentences of one text, tagging ``spans`` (outermost kept)."""
     kept = outermost(spans)
-    ids = tag_ids()
-    tokens, starts, ends = tokenize(text, [b for s in kept for b in (s.start, s.end)])
+    bio = _bio_ids()
+    tokens, starts, ends = tokenize(text, [b for s in kept for b in s[:2]])
     tags = [0] * len(tokens)
-    for span in kept:
-        i = bisect_left(starts, span.start)
-        j = bisect_left(starts, span.end)
+    for start, end, label in kept:
+        i = bisect_left(starts, start)
+        j = bisect_left(starts, end, i)
         if i < j:
-            tags[i] = ids[f"B-{span.label}"]
-            tags[i + 1 : j] = [ids[f"I-{span.label}"]] * (j - i - 1)
-    sentences = []
-    for start, end in sentence_bounds(text, kept):
-        first, last = bisect_left(starts, start), bisect_left(starts, end)
-        if first < last:
-            sentences.append((first, last))
+            b, inside = bio[label]
+            tags[i] = b
+            tags[i + 1 : j] = [inside] * (j - i - 1)
+    # a sentence runs from the first token at or after a cut to the next such token: the
+    # sentences partition the tokens
+    n = len(tokens)
+    firsts = sorted({0, *(bisect_left(starts, cut) for cut in sentence_cuts(text, kept))} - {n}) if n else []
+    sentences = list(zip(firsts, [*firsts[1:], n], strict=True))
     return Tagged(tokens, starts, ends, tags, sentences)
 
 

@@ -1,0 +1,580 @@
+"""Build a release folder from the corpus: validated, streamed, reproducible and swapped in atomically.
+
+``build_release(corpus, out)``:
+
+1. reads the records under ``corpus/documents`` as raw bytes, in a stable order;
+2. validates every record (``newsfacts.validate``: the same layers as ``newsfacts validate``)
+   and turns the gold ones into the rows of every config (``newsfacts.views``), in batches,
+   on ``jobs`` processes; the corpus-wide checks run on what the batches report. Nothing is
+   published unless the whole corpus is valid: an invalid record stops the writing, and
+   ``InvalidCorpus`` carries the validator's report;
+3. writes ``data/<config>/<split>-NNNNN-of-NNNNN.parquet`` in a staging folder beside ``out``
+   (``.<name>.build-<pid>``): zstd, fixed writer options, row groups of a fixed number of rows
+   per config and shards of bounded size (so the layout depends on the rows alone), each file
+   carrying the features (``huggingface`` metadata) and the dataset version (``newsfacts``);
+4. writes the card header (``card.py``'s body, ``croissant.json`` and the copies come from
+   ``release_docs.write_release_docs``), then MANIFEST.json over every file;
+5. swaps the staging folder into place (``renameat2(RENAME_EXCHANGE)`` where the kernel has it):
+   a failed or killed build leaves the previous release as it was.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import re
+import shutil
+import subprocess
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from newsfacts.codes import issue
+from newsfacts.features import CONFIGS, arrow_schema, config_features
+from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
+from newsfacts.metadata import load_metadata
+from newsfacts.reading import Record, discover, read_records
+from newsfacts.report import Issue, Report
+from newsfacts.schema import schema_dir, schema_version
+from newsfacts.validate import DocKey, corpus_checks, validate_record
+
+#: Documents per batch handed to a worker (affects speed and memory, never the output).
+BATCH_DOCUMENTS = 500
+#: Rows per Parquet row group, per config: the file layout depends on the rows alone.
+ROW_GROUP_ROWS = {"documents": 1_000, "ner": 20_000}
+DEFAULT_ROW_GROUP_ROWS = 50_000
+#: A shard is closed after the row group that takes it past this many bytes of Arrow data.
+MAX_SHARD_BYTES = 256 * 2**20
+#: Fixed Parquet writer options (every option changes the bytes).
+PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "compression_level": 3,
+    "version": "2.6",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "data_page_size": 1 << 20,
+    "use_compliant_nested_type": True,
+    "store_schema": True,
+}
+#: Below this much input, a build runs in one process (starting workers costs ~1 s).
+PARALLEL_MIN_BYTES = 16 * 2**20
+
+Progress = Callable[[int], None]
+
+
+class InvalidCorpus(Exception):
+    """The corpus did not validate, or could not be read: nothing was written."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__(report.summary())
+        self.report = report
+
+
+# --- reading and converting ------------------------------------------------------------------
+
+
+@dataclass
+class BatchResult:
+    issues: list[Issue] = field(default_factory=list)
+    keys: list[DocKey] = field(default_factory=list)
+    tables: dict[str, dict[str, pa.Table]] = field(default_factory=dict)  # split -> config -> rows
+    size: int = 0
+
+
+def _one_line(data: bytes) -> bytes:
+    """A JSON record on one line: newlines only ever occur between tokens in valid JSON."""
+    return data.strip().replace(b"\r", b" ").replace(b"\n", b" ")
+
+
+def convert_batch(batch: list[Record], withhold_text: bool, convert: bool = True) -> BatchResult:
+    """Validate a batch of records and turn the gold ones into rows of every config, by split."""
+    from newsfacts.views import read_documents, views
+
+    result = BatchResult(size=sum(len(r.data) for r in batch))
+    gold: list[Record] = []
+    for record in batch:
+        found, key = validate_record(record)
+        result.issues += found
+        if key is not None:
+            result.keys.append(key)
+            if key.annotation_set == "gold":
+                gold.append(record)
+    if not convert or not gold or any(i.severity != "warning" for i in result.issues):
+        return result
+    try:
+        documents = read_documents([_one_line(r.data) for r in gold])
+    except (pa.ArrowInvalid, ValueError):
+        result.issues += _locate_conversion_failure(gold)
+        return result
+    splits = documents.column("split")
+    for split in sorted(set(splits.to_pylist())):
+        part = documents.filter(pc.equal(splits, split)) if len(set(splits.to_pylist())) > 1 else documents
+        try:
+            result.tables[split] = views(part, withheld=withhold_text)
+        except (pa.ArrowInvalid, ValueError) as exc:
+            result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
+    return result
+
+
+def _locate_conversion_failure(records: list[Record]) -> list[Issue]:
+    from newsfacts.views import read_documents
+
+    found = []
+    for record in records:
+        try:
+            read_documents([_one_line(record.data)])
+        except (pa.ArrowInvalid, ValueError) as exc:
+            message = f"the document does not fit the release's column types: {exc}"
+            found.append(issue("conversion-failed", message, file=record.file, line=record.line))
+    return found or [issue("conversion-failed", "a batch of documents could not be read into columns")]
+
+
+def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
+    batch: list[Record] = []
+    for record in records:
+        batch.append(record)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _results(batches: Iterator[list[Record]], withhold_text: bool, jobs: int, failed: Callable[[], bool]):
+    """``convert_batch`` over the batches, in order; on ``jobs`` processes with a bounded window."""
+    if jobs <= 1:
+        for batch in batches:
+            yield convert_batch(batch, withhold_text, not failed())
+        return
+    import multiprocessing
+
+    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+    executor: Executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
+    pending: deque = deque()
+    try:
+        for batch in batches:
+            pending.append(executor.submit(convert_batch, batch, withhold_text, not failed()))
+            if len(pending) >= 2 * jobs:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+class SplitWriter:
+    """The rows of one config and split → ``data/<config>/<split>-NNNNN-of-NNNNN.parquet``."""
+
+    def __init__(self, folder: Path, config: str, split: str, schema: pa.Schema) -> None:
+        self.folder, self.config, self.split, self.schema = folder, config, split, schema
+        self.group_rows = ROW_GROUP_ROWS.get(config, DEFAULT_ROW_GROUP_ROWS)
+        self.pending: list[pa.Table] = []
+        self.pending_rows = 0
+        self.rows = 0
+        self.hash = ContentHash(schema)
+        self.shards: list[Path] = []
+        self._writer: pq.ParquetWriter | None = None
+        self._shard_bytes = 0
+
+    def add(self, table: pa.Table) -> None:
+        if len(table):
+            self.pending.append(table)
+            self.pending_rows += len(table)
+        while self.pending_rows >= self.group_rows:
+            self._flush(self.group_rows)
+
+    def _flush(self, rows: int) -> None:
+        table = pa.concat_tables(self.pending) if len(self.pending) > 1 else self.pending[0]
+        group, rest = table.slice(0, rows).combine_chunks(), table.slice(rows)
+        self.pending = [rest] if len(rest) else []
+        self.pending_rows = len(rest)
+        self._write(group)
+
+    def _write(self, group: pa.Table) -> None:
+        if self._writer is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path = self.folder / f"{self.split}-{len(self.shards):05d}.parquet.part"
+            self.shards.append(path)
+            self._writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+            self._shard_bytes = 0
+        before = self.hash.nbytes
+        self.hash.update(group)
+        self._shard_bytes += self.hash.nbytes - before
+        self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=len(group))
+        self.rows += len(group)
+        if self._shard_bytes >= MAX_SHARD_BYTES:
+            self._writer.close()
+            self._writer = None
+
+    def close(self) -> list[str]:
+        """Write what is pending, name the shards ``-NNNNN-of-NNNNN``; their relative paths."""
+        if self.pending_rows:
+            self._flush(self.pending_rows)
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+        if not self.shards:  # a split with no rows in this config still gets its (empty) file
+            path = self.folder / f"{self.split}-00000.parquet.part"
+            self.folder.mkdir(parents=True, exist_ok=True)
+            pq.write_table(self.schema.empty_table(), path, **PARQUET_OPTIONS)
+            self.shards.append(path)
+        names = []
+        for i, path in enumerate(self.shards):
+            final = path.with_name(f"{self.split}-{i:05d}-of-{len(self.shards):05d}.parquet")
+            path.rename(final)
+            names.append(f"data/{self.config}/{final.name}")
+        return names
+
+
+def parquet_metadata(config: str, metadata: dict[str, Any], withheld: bool) -> dict[str, Any]:
+    return {
+        "config": config,
+        "dataset": metadata["name"],
+        "dataset_version": metadata["version"],
+        "schema_version": schema_version(),
+        "text_withheld": withheld,
+    }
+
+
+# --- the card's YAML header ----------------------------------------------------------------------------
+
+
+def size_category(n: int) -> str:
+    """The Hub's ``size_categories`` bucket for ``n`` examples."""
+    for limit, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < limit:
+            return name
+    return "1M<n<10M" if n < 10_000_000 else "10M<n<100M"
+
+
+def card_header(
+    metadata: dict[str, Any], splits: dict[str, dict[str, dict[str, int]]], sizes: dict[str, int], withheld: bool
+) -> dict[str, Any]:
+    """The card's YAML: licence, languages, categories, ``configs`` and ``dataset_info``.
+
+    ``splits`` is config → split → {num_examples, num_bytes}; ``sizes`` is config → bytes of Parquet.
+    """
+    documents = sum(s["num_examples"] for s in splits["documents"].values())
+    annotation_license = metadata["annotation_license"].lower()
+    header: dict[str, Any] = {"pretty_name": metadata.get("pretty_name", metadata["name"])}
+    if withheld:
+        header["license"] = annotation_license
+    else:  # the article text is not under the annotations' licence
+        header["license"] = "other"
+        header["license_name"] = f"{annotation_license}-annotations-text-not-licensed"
+        header["license_link"] = "DATASHEET.md"
+    header["language"] = metadata.get("language", ["en"])
+    header["task_categories"] = metadata.get("task_categories", ["token-classification"])
+    header["task_ids"] = metadata.get("task_ids", ["named-entity-recognition"])
+    header["size_categories"] = [size_category(documents)]
+    header["annotations_creators"] = metadata.get("annotations_creators", ["other"])
+    header["source_datasets"] = metadata.get("source_datasets", ["original"])
+    header["configs"] = [
+        {
+            "config_name": config,
+            **({"default": True} if config == "documents" else {}),
+            "data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits[config]],
+        }
+        for config in CONFIGS
+    ]
+    header["dataset_info"] = [
+        {
+            "config_name": config,
+            "features": config_features(config)._to_yaml_list(),
+            "splits": [{"name": s, **splits[config][s]} for s in splits[config]],
+            "download_size": sizes[config],
+            "dataset_size": sum(s["num_bytes"] for s in splits[config].values()),
+        }
+        for config in CONFIGS
+    ]
+    return header
+
+
+# --- the source ----------------------------------------------------------------------------------
+
+
+def source_revision(path: Path) -> dict[str, Any]:
+    """The git commit ``path`` is at and whether the work tree differs from it (null outside git)."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(path), *args], capture_output=True, text=True, timeout=30, check=False
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout if done.returncode == 0 else None
+
+    commit = git("rev-parse", "HEAD")
+    if commit is None:
+        return {"commit": None, "dirty": None}
+    status = git("status", "--porcelain")
+    return {"commit": commit.strip(), "dirty": None if status is None else bool(status.strip())}
+
+
+# --- the folder swap -------------------------------------------------------------------------------
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two directories (Linux renameat2); False where unsupported."""
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(code, os.strerror(code), str(a))
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Put ``staging`` at ``out``; the previous ``out`` is removed only once it is replaced."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if not _exchange(staging, out):  # two renames: a kill between them leaves the old release aside
+        aside = staging.with_name(staging.name + ".old")
+        os.rename(out, aside)
+        os.rename(staging, out)
+        staging = aside
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def staging_folder(out: Path) -> Path:
+    return out.parent / f".{out.name}.build-{os.getpid()}"
+
+
+def remove_stale_staging(out: Path) -> None:
+    """Remove the staging folders of builds that were killed (their process is gone)."""
+    for path in out.parent.glob(f".{out.name}.build-*"):
+        pid = path.name.rsplit("-", 1)[-1].removesuffix(".old")
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def check_out(out: Path) -> Issue | None:
+    """Refuse to replace anything but a release (or an empty folder)."""
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
+        return issue(
+            "release-out-unsafe", f"{out} exists and is not a newsfacts release: refusing to replace it", file=str(out)
+        )
+    return None
+
+
+# --- the build ------------------------------------------------------------------------------------------
+
+
+def repo_root_for(corpus: Path) -> Path:
+    """The checkout whose schema/, DATASHEET.md and CITATION.cff a release ships."""
+    parent = corpus.resolve().parent
+    return parent if (parent / "schema").is_dir() else schema_dir().resolve().parent
+
+
+def build_release(
+    corpus: Path = Path("corpus"),
+    out: Path = Path("dist/newsfacts"),
+    *,
+    withhold_text: bool = False,
+    jobs: int | None = None,
+    repo_root: Path | None = None,
+    progress: Progress | None = None,
+) -> Manifest:
+    """Validate ``corpus`` and build the release folder ``out`` from its gold documents.
+
+    Raises ``InvalidCorpus`` (nothing written) when the corpus or its metadata is invalid.
+    """
+    report = Report()
+    try:
+        metadata = load_metadata(corpus)
+        if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
+            raise ValueError("it needs a `name`")
+        if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", str(metadata.get("version"))):
+            raise ValueError(f"`version` must be MAJOR.MINOR.PATCH, not {metadata.get('version')!r}")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        where = str(corpus / "metadata.json")
+        report.issues.append(issue("corpus-metadata-invalid", f"cannot read the corpus metadata: {exc}", file=where))
+        raise InvalidCorpus(report) from None
+    files, problems = discover([corpus / "documents"])
+    report.issues += problems
+    report.files = len(files)
+    if report.errors:
+        raise InvalidCorpus(report)
+    read_problems: list[Issue] = []
+
+    def records() -> Iterator[Record]:
+        for path in files:
+            for item in read_records(path):
+                if isinstance(item, Issue):
+                    read_problems.append(item)
+                else:
+                    yield item
+
+    size = sum(p.stat().st_size for p in files)
+    return write_release(
+        records(),
+        out,
+        metadata=metadata,
+        repo_root=repo_root or repo_root_for(corpus),
+        source=source_revision(corpus),
+        withhold_text=withhold_text,
+        jobs=_jobs(jobs, size),
+        progress=progress,
+        report=report,
+        late_issues=read_problems,
+    )
+
+
+def _jobs(jobs: int | None, size: int) -> int:
+    if jobs is not None:
+        return jobs
+    return min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
+
+
+def write_release(
+    records: Iterable[Record],
+    out: Path,
+    *,
+    metadata: dict[str, Any],
+    repo_root: Path,
+    source: dict[str, Any],
+    withhold_text: bool = False,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    report: Report | None = None,
+    late_issues: list[Issue] | None = None,
+) -> Manifest:
+    """Validate ``records`` and write the release of their gold documents to ``out``, atomically."""
+    report = report if report is not None else Report()
+    late_issues = late_issues if late_issues is not None else []
+    unsafe = check_out(out)
+    if unsafe is not None:
+        report.issues.append(unsafe)
+        raise InvalidCorpus(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_staging(out)
+    staging = staging_folder(out)
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        manifest = _write(
+            records, staging, metadata, repo_root, source, withhold_text, jobs, progress, report, late_issues
+        )
+        swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return manifest
+
+
+def _write(
+    records: Iterable[Record],
+    staging: Path,
+    metadata: dict[str, Any],
+    repo_root: Path,
+    source: dict[str, Any],
+    withhold_text: bool,
+    jobs: int,
+    progress: Progress | None,
+    report: Report,
+    late_issues: list[Issue],
+) -> Manifest:
+    from newsfacts.release_docs import write_release_docs
+
+    schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, withhold_text)) for c in CONFIGS}
+    writers: dict[tuple[str, str], SplitWriter] = {}
+    keys: list[DocKey] = []
+
+    def failed() -> bool:
+        return bool(report.errors) or any(i.severity != "warning" for i in late_issues)
+
+    for result in _results(_batches(records, BATCH_DOCUMENTS), withhold_text, jobs, failed):
+        report.extend(result.issues)
+        report.documents += len(result.keys) + sum(i.severity != "warning" for i in result.issues)
+        keys += result.keys
+        if progress is not None:
+            progress(result.size)
+        if failed():
+            continue
+        for split, tables in result.tables.items():
+            for config in CONFIGS:
+                if (config, split) not in writers:
+                    folder = staging / "data" / config
+                    writers[config, split] = SplitWriter(folder, config, split, schemas[config])
+                writers[config, split].add(tables[config])
+    report.extend(late_issues)
+    report.extend(corpus_checks(keys, None))
+    gold = sum(k.annotation_set == "gold" for k in keys)
+    if not report.errors and gold == 0:
+        report.issues.append(issue("no-gold-documents", "the corpus holds no gold document: nothing to release"))
+    if report.errors:
+        raise InvalidCorpus(report)
+
+    splits: dict[str, dict[str, dict[str, int]]] = {c: {} for c in CONFIGS}
+    shards: dict[tuple[str, str], list[str]] = {}
+    for split in sorted({s for _, s in writers}):
+        for config in CONFIGS:
+            writer = writers[config, split]
+            shards[config, split] = writer.close()
+            splits[config][split] = {"num_bytes": writer.hash.nbytes, "num_examples": writer.rows}
+    sizes = {
+        c: sum(
+            (staging / name).stat().st_size for (config, _), names in shards.items() if config == c for name in names
+        )
+        for c in CONFIGS
+    }
+    header = card_header(metadata, splits, sizes, withhold_text)
+    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=repo_root)
+
+    configs: dict[str, Any] = {}
+    split_hashes = []
+    for config in CONFIGS:
+        configs[config] = {}
+        for split in splits[config]:
+            digest = writers[config, split].hash.hexdigest()
+            split_hashes.append((config, split, digest))
+            configs[config][split] = {
+                **splits[config][split],
+                "content_sha256": digest,
+                "files": shards[config, split],
+            }
+    manifest = Manifest(
+        {
+            "manifest_format": MANIFEST_FORMAT,
+            "name": metadata["name"],
+            "dataset_version": metadata["version"],
+            "schema_version": schema_version(),
+            "source": source,
+            "text_withheld": withhold_text,
+            "content_sha256": combined_hash(split_hashes),
+            "configs": configs,
+            "files": file_entries(staging),
+            "metadata": metadata,
+        }
+    )
+    manifest.write(staging)
+    return manifest

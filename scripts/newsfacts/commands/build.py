@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsfacts.app import OutputFormat, app, emit_report
+
+WITHHOLD_HELP = "Leave out the article text, titles, span texts and tokens (hashes and offsets stay)."
+
+
+@app.command()
+def build(
+    corpus: Annotated[Path, typer.Option(help="The corpus folder (metadata.json and documents/).")] = Path("corpus"),
+    out: Annotated[Path, typer.Option(help="The release folder to write (replaced atomically).")] = Path(
+        "dist/newsfacts"
+    ),
+    withhold_text: Annotated[bool, typer.Option("--withhold-text", help=WITHHOLD_HELP)] = False,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: 2 for large corpora).")
+    ] = None,
+    fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format of problems.")] = OutputFormat.text,
+) -> None:
+    """Validate the corpus and build the Hugging Face release folder from its gold documents.
+
+    Nothing is written when the corpus is invalid (exit 1) or unreadable (exit 2); a failed or
+    interrupted build leaves the previous release as it was.
+    """
+    from newsfacts.build import InvalidCorpus, build_release
+    from newsfacts.progress import byte_progress
+
+    with byte_progress(_input_size(corpus), "build") as progress, interruptible():
+        try:
+            manifest = build_release(corpus, out, withhold_text=withhold_text, jobs=jobs, progress=progress)
+        except InvalidCorpus as exc:
+            emit_report(exc.report, fmt)
+        except KeyboardInterrupt:
+            typer.echo(f"interrupted: {out} is as it was", err=True)
+            raise typer.Exit(130) from None
+    typer.echo(describe(out, manifest))
+
+
+def _input_size(corpus: Path) -> int:
+    folder = corpus / "documents"
+    return sum(p.stat().st_size for p in folder.rglob("*.json*") if p.is_file()) if folder.is_dir() else 0
+
+
+def describe(out: Path, manifest) -> str:
+    content = manifest.content
+    splits = ", ".join(f"{s} {e['num_examples']}" for s, e in content["configs"]["documents"].items())
+    commit = content["source"]["commit"]
+    source = (
+        "outside git"
+        if commit is None
+        else f"commit {commit[:12]}{' (dirty tree)' if content['source']['dirty'] else ''}"
+    )
+    withheld = ", text withheld" if content["text_withheld"] else ""
+    return (
+        f"built {out}: {content['name']} {content['dataset_version']} (schema {content['schema_version']}), "
+        f"documents: {splits}{withheld}; from {source}; content sha256 {content['content_sha256'][:16]}…"
+    )
+
+
+class interruptible:
+    """Turn SIGTERM into KeyboardInterrupt while building, so the staging folder is removed."""
+
+    def __enter__(self) -> None:
+        import signal
+
+        self._signal = signal
+        self._previous = signal.signal(signal.SIGTERM, _interrupt)
+
+    def __exit__(self, *exc: object) -> None:
+        self._signal.signal(self._signal.SIGTERM, self._previous)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

@@ -1,0 +1,200 @@
+"""The rows of every config, built in Arrow from a batch of documents.
+
+A batch of documents (compact JSON, one per line) is read with ``pyarrow.json`` against the
+schema-derived column types (``features.input_schema``): no Python dict per document. Then:
+
+- ``encode_labels``: the closed vocabularies' strings become their ClassLabel ids
+  (``decode_labels`` turns them back);
+- ``withhold``: every field named ``text`` (the article, every span) and ``title`` become null;
+- ``layer_table``: one row per annotation of a layer, with ``doc_id`` first;
+- ``ner_table``: one row per sentence (see ``newsfacts.ner``).
+
+Every function takes and returns ``pa.Table``s whose schema is the config's ``arrow_schema``
+(without its metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.json as pj
+from datasets import ClassLabel, List
+
+from newsfacts.documents import LAYERS
+from newsfacts.features import arrow_schema, config_features, input_schema
+from newsfacts.ner import tag
+
+#: Fields emptied (set to null) in a release built with ``--withhold-text``.
+WITHHELD_FIELDS = frozenset({"text", "title"})
+_MAX_BLOCK = 1 << 30
+
+Leaf = Callable[[pa.Array, Any, tuple[str, ...]], pa.Array]
+
+
+def read_documents(lines: list[bytes]) -> pa.Table:
+    """Documents, each a single line of JSON, as one Arrow table (labels still strings)."""
+    data = b"\n".join(lines)
+    table = pj.read_json(
+        pa.BufferReader(data),
+        read_options=pj.ReadOptions(use_threads=False, block_size=min(max(len(data) + 1, 1 << 20), _MAX_BLOCK)),
+        parse_options=pj.ParseOptions(explicit_schema=input_schema(), unexpected_field_behavior="error"),
+    )
+    return table.combine_chunks()
+
+
+def release_schema(config: str) -> pa.Schema:
+    return arrow_schema(config).remove_metadata()
+
+
+def _map(array: pa.Array, feature: Any, leaf: Leaf, path: tuple[str, ...]) -> pa.Array:
+    """Rebuild ``array`` (of ``feature``) with ``leaf`` applied to every non-nested child."""
+    mask = array.is_null() if array.null_count else None
+    if isinstance(feature, dict):
+        children = [_map(array.field(name), sub, leaf, (*path, name)) for name, sub in feature.items()]
+        return pa.StructArray.from_arrays(children, names=list(feature), mask=mask)
+    if isinstance(feature, List):
+        values = _map(array.values, feature.feature, leaf, path)
+        return pa.ListArray.from_arrays(array.offsets, values, mask=mask)
+    return leaf(array, feature, path)
+
+
+def map_leaves(table: pa.Table, config: str, leaf: Leaf, schema: pa.Schema | None = None) -> pa.Table:
+    """``table`` (one chunk per column) with ``leaf`` applied to each leaf column."""
+    features = config_features(config)
+    columns = [_map(table.column(name).combine_chunks(), sub, leaf, (name,)) for name, sub in features.items()]
+    return pa.Table.from_arrays(columns, schema=schema or release_schema(config))
+
+
+def _encode(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
+    if not isinstance(feature, ClassLabel):
+        return array
+    ids = pc.index_in(array, value_set=pa.array(feature.names, pa.string())).cast(pa.int64())
+    if ids.null_count != array.null_count:
+        unknown = pc.filter(array, pc.and_(ids.is_null(), array.is_valid()))[0].as_py()
+        raise ValueError(f"{'.'.join(path)}: {unknown!r} is not one of the labels {feature.names}")
+    return ids
+
+
+def encode_labels(table: pa.Table, config: str = "documents") -> pa.Table:
+    """Input-schema rows → release rows: each ClassLabel column's strings become label ids."""
+    return map_leaves(table, config, _encode)
+
+
+def _decode(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
+    if not isinstance(feature, ClassLabel):
+        return array
+    return pc.take(pa.array(feature.names, pa.string()), array)
+
+
+def decode_labels(table: pa.Table, config: str = "documents") -> pa.Table:
+    """Release rows → input-schema rows: ClassLabel ids back to their names."""
+    return map_leaves(table, config, _decode, input_schema(config))
+
+
+def _withhold(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
+    return pa.nulls(len(array), array.type) if path[-1] in WITHHELD_FIELDS else array
+
+
+def withhold(table: pa.Table, config: str = "documents") -> pa.Table:
+    """``table`` without the article's words: every ``text`` and ``title`` field null."""
+    return map_leaves(table, config, _withhold, table.schema)
+
+
+def layer_table(documents: pa.Table, layer: str) -> pa.Table:
+    """One row per annotation of ``layer`` (``doc_id`` first), from release rows of documents."""
+    column = documents.column(layer).combine_chunks()
+    items = pc.list_flatten(column)
+    doc_ids = pc.take(documents.column("doc_id"), pc.list_parent_indices(column))
+    fields = [items.field(i) for i in range(items.type.num_fields)]
+    return pa.Table.from_arrays([doc_ids.combine_chunks(), *fields], schema=release_schema(layer))
+
+
+def _spans(documents: pa.Table) -> Iterator[list[tuple[int, int, str]]]:
+    """Per document, the (start, end, OntoNotes label) spans the NER view tags."""
+    mentions = documents.column("mentions").combine_chunks()
+    facts = documents.column("numeric_facts").combine_chunks()
+    m = pc.list_flatten(mentions)
+    f = pc.list_flatten(facts)
+    m_offsets = mentions.offsets.to_pylist()
+    f_offsets = facts.offsets.to_pylist()
+    m_start, m_end = m.field("start").to_pylist(), m.field("end").to_pylist()
+    m_type, m_kind = m.field("type").to_pylist(), m.field("kind").to_pylist()
+    f_start, f_end, f_type = f.field("start").to_pylist(), f.field("end").to_pylist(), f.field("ontonotes_type")
+    f_type = f_type.to_pylist()
+    base_m, base_f = m_offsets[0], f_offsets[0]
+    for i in range(len(documents)):
+        a, b = m_offsets[i] - base_m, m_offsets[i + 1] - base_m
+        spans = [
+            (s, e, t)
+            for s, e, t, k in zip(m_start[a:b], m_end[a:b], m_type[a:b], m_kind[a:b], strict=True)
+            if k == "name"
+        ]
+        a, b = f_offsets[i] - base_f, f_offsets[i + 1] - base_f
+        spans += zip(f_start[a:b], f_end[a:b], f_type[a:b], strict=True)
+        yield spans
+
+
+def ner_table(documents: pa.Table, *, withheld: bool = False) -> pa.Table:
+    """One row per sentence, from documents in the input schema (labels as strings).
+
+    ``withheld``: the tokens are null (their offsets and tags stay).
+    """
+    tokens: list[str] = []
+    token_starts: list[int] = []
+    token_ends: list[int] = []
+    tags: list[int] = []
+    firsts: list[int] = []  # each sentence's first token, counted over the whole batch
+    per_doc: list[int] = []  # sentences per document
+    texts = documents.column("text").to_pylist()
+    for text, spans in zip(texts, _spans(documents), strict=True):
+        tagged = tag(text, spans)
+        base = len(tokens)
+        tokens += tagged.tokens
+        token_starts += tagged.starts
+        token_ends += tagged.ends
+        tags += tagged.tags
+        firsts += [base + first for first, _ in tagged.sentences]
+        per_doc.append(len(tagged.sentences))
+    first = np.array(firsts, np.int64)
+    last = np.append(first[1:], len(tokens)).astype(np.int64)  # sentences partition the tokens
+    starts_np = np.array(token_starts, np.int32)
+    ends_np = np.array(token_ends, np.int32)
+    counts = np.array(per_doc, np.int64)
+    numbers = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
+    doc_ids = pc.take(documents.column("doc_id"), pa.array(np.repeat(np.arange(len(counts)), counts))).combine_chunks()
+    number_array = pa.array(numbers.astype(np.int32))
+    list_offsets = pa.array(np.append(first, len(tokens)).astype(np.int32))
+    token_array = pa.nulls(len(tokens), pa.string()) if withheld else pa.array(tokens, pa.string())
+
+    def lists(values: pa.Array) -> pa.Array:
+        return pa.ListArray.from_arrays(list_offsets, values)
+
+    columns = [
+        pc.binary_join_element_wise(doc_ids, pc.cast(number_array, pa.string()), "-"),
+        doc_ids,
+        number_array,
+        pa.array(starts_np[first] if len(first) else np.array([], np.int32)),
+        pa.array(ends_np[last - 1] if len(first) else np.array([], np.int32)),
+        lists(token_array),
+        lists(pa.array(starts_np)),
+        lists(pa.array(ends_np)),
+        lists(pa.array(np.array(tags, np.int64))),
+    ]
+    return pa.Table.from_arrays(columns, schema=release_schema("ner"))
+
+
+def views(documents: pa.Table, *, withheld: bool = False) -> dict[str, pa.Table]:
+    """Every config's rows from one batch of documents read with ``read_documents``."""
+    ner = ner_table(documents, withheld=withheld)
+    encoded = encode_labels(documents)
+    if withheld:
+        encoded = withhold(encoded)
+    out = {"documents": encoded}
+    for layer in LAYERS:
+        out[layer] = layer_table(encoded, layer)
+    out["ner"] = ner
+    return out
