@@ -360,4 +360,5 @@ def render(result: BenchResult) -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover - a convenience: python -m newsfacts.bench [DOCS]
-    print(render(bench_validate(int(sys.argv[1]) if len(sys.argv) > 1 else 10_000, progress=print)))
+    docs = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    print(render(bench_validate(docs, progress=lambda message: print(message, file=sys.stderr))))

@@ -20,6 +20,7 @@ import os
 import random
 from collections.abc import Iterator
 from functools import cache
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -161,19 +162,25 @@ def _number(x: float) -> str:
 
 
 class _Builder:
-    """One document under construction: text pieces, the running offset and the layers."""
+    """One document under construction: text pieces and the layers.
+
+    While the text grows, a span's ``start`` (and a quote span's ``end``) is an index into
+    ``parts``; ``build`` turns them all into code-point offsets in one pass at the end.
+    """
 
     __slots__ = (
         "counted",
         "doc_id",
         "entities",
         "facts",
+        "known",
+        "length",
         "mentions",
         "parts",
-        "pos",
         "put",
         "quotes",
         "r",
+        "ranges",
         "rng",
         "seen",
         "split",
@@ -185,11 +192,13 @@ class _Builder:
         self.doc_id = doc_id
         self.split = split
         self.parts: list[str] = []
-        self.put = self.parts.append  # text goes in without a Python call; offsets are summed lazily
-        self.pos = 0  # the length of parts[:counted]
+        self.put = self.parts.append  # text goes in without a Python call
+        self.known: list[dict[str, Any]] = []  # spans with their text: end = start + len(text)
+        self.ranges: list[dict[str, Any]] = []  # spans over several parts: text filled in at the end
+        self.length = 0  # the length of parts[:counted]
         self.counted = 0
         self.entities: list[dict[str, Any]] = []
-        self.mentions: list[dict[str, Any]] = []
+        self.mentions: list[tuple[dict[str, Any], int, str, str]] = []  # (entity, start part, text, kind)
         self.quotes: list[dict[str, Any]] = []
         self.facts: list[dict[str, Any]] = []
         self.seen: dict[str, dict[str, Any]] = {}  # entity name -> entity
@@ -198,18 +207,24 @@ class _Builder:
     def pick(self, seq):
         return seq[int(self.r() * len(seq))]
 
-    def here(self) -> int:
-        """The offset (in code points) where the next piece of text goes."""
+    def text_length(self) -> int:
         parts = self.parts
         if len(parts) != self.counted:
-            self.pos += sum(map(len, parts[self.counted :]))
+            self.length += sum(map(len, parts[self.counted :]))
             self.counted = len(parts)
-        return self.pos
+        return self.length
 
     def span(self, s: str) -> dict[str, Any]:
-        start = self.here()
+        found = {"start": len(self.parts), "end": None, "text": s}
         self.put(s)
-        return {"start": start, "end": start + len(s), "text": s}
+        self.known.append(found)
+        return found
+
+    def span_at(self, start: int) -> dict[str, Any]:
+        """A span from part ``start`` to here."""
+        found = {"start": start, "end": len(self.parts), "text": ""}
+        self.ranges.append(found)
+        return found
 
     def entity(self, name: str, label: str) -> dict[str, Any]:
         found = self.seen.get(name)
@@ -221,19 +236,9 @@ class _Builder:
 
     def mention(self, entity: dict[str, Any], s: str, kind: str = "name", start: int | None = None) -> int:
         if start is None:
-            start = self.here()
+            start = len(self.parts)
             self.put(s)
-        self.mentions.append(
-            {
-                "id": f"M{len(self.mentions) + 1}",
-                "entity_id": entity["id"],
-                "start": start,
-                "end": start + len(s),
-                "text": s,
-                "type": entity["type"],
-                "kind": kind,
-            }
-        )
+        self.mentions.append((entity, start, s, kind))
         return start
 
     # -- entities as they appear in text ---------------------------------------------------
@@ -243,7 +248,7 @@ class _Builder:
         full = f"{first} {last}"
         known = full in self.seen
         entity = self.entity(full, "PERSON")
-        start = self.here()
+        start = len(self.parts)
         if with_role and not known:
             self.put(role + " ")
         self.mention(entity, last if known else full)
@@ -314,12 +319,12 @@ class _Builder:
             words = trigger[:-3] if trigger.endswith(" of") else trigger
         if unit_text:
             words = f"{words} {unit_text}"
-        start = self.here()
+        start = len(self.parts)
         self.put(words)
         fact = {
             "id": f"N{len(self.facts) + 1}",
             "start": start,
-            "end": start + len(words),
+            "end": None,
             "text": words,
             "value": value,
             "low": _bound(rule["low"], value, stated_low),
@@ -335,6 +340,7 @@ class _Builder:
             "quote_id": None,
         }
         self.facts.append(fact)
+        self.known.append(fact)
         return fact
 
     def count_phrase(self, quote_id: str | None = None) -> None:
@@ -379,7 +385,7 @@ class _Builder:
     def s_direct(self, people: list[tuple[str, str, str]], with_fact: bool) -> None:
         """“We ran out of chairs: about 300 visitors in one day,” Pérez said."""
         self.put("“")
-        content_start = self.here()
+        content_start = len(self.parts)
         self.put(self.emoji(self.pick(_QUOTE_TEXTS)))
         if with_fact:
             self.put(": ")
@@ -396,7 +402,7 @@ class _Builder:
 
     def s_indirect(self, people, places, orgs, with_fact: bool) -> None:
         """Mayor Ana Pérez said that … / Aid groups said the plan was “far too late”."""
-        start = self.here()
+        start = len(self.parts)
         choice = self.r()
         if choice < 0.25:
             self.put(self.pick(_GROUPS))
@@ -409,7 +415,7 @@ class _Builder:
         self.put(" ")
         cue = self.span(self.pick(_CUES[:2]))
         self.put(" that ")
-        content_start = self.here()
+        content_start = len(self.parts)
         mixed = self.r() < 0.25
         if mixed:
             self.put("the plan for ")
@@ -448,10 +454,6 @@ class _Builder:
             self.date(_YEARS)
             self.put(", and its staff know the streets well.")
 
-    def span_at(self, start: int) -> dict[str, Any]:
-        """A span from ``start`` to here; its text is filled in when the text is complete."""
-        return {"start": start, "end": self.here(), "text": ""}
-
     def add_quote(self, kind: str, source, cue, content, speaker: dict[str, Any] | None) -> None:
         self.quotes.append(
             {
@@ -481,7 +483,7 @@ class _Builder:
         rng.shuffle(quote_facts)
         n = 0
         while True:
-            here = self.here()
+            here = self.text_length()
             if not planned and here >= TARGET_CHARS - 60:
                 break
             if n:
@@ -501,10 +503,13 @@ class _Builder:
             else:
                 self.s_people(people, places, orgs)
         text = "".join(self.parts)
-        for quote in self.quotes:  # quote spans were recorded by offset: fill in their texts
-            for role in (quote["source"], quote["cue"], quote["content"]):
-                for span in role:
-                    span["text"] = text[span["start"] : span["end"]]
+        offsets = list(accumulate(map(len, self.parts), initial=0))  # part index -> code-point offset
+        for span in self.known:
+            span["start"] = start = offsets[span["start"]]
+            span["end"] = start + len(span["text"])
+        for span in self.ranges:
+            span["start"], span["end"] = start, end = offsets[span["start"]], offsets[span["end"]]
+            span["text"] = text[start:end]
         return {
             "schema_version": schema_version(),
             "doc_id": self.doc_id,
@@ -518,7 +523,18 @@ class _Builder:
             "split": self.split,
             "annotation": _annotation(),
             "entities": self.entities,
-            "mentions": self.mentions,
+            "mentions": [
+                {
+                    "id": f"M{n}",
+                    "entity_id": entity["id"],
+                    "start": (start := offsets[part]),
+                    "end": start + len(words),
+                    "text": words,
+                    "type": entity["type"],
+                    "kind": kind,
+                }
+                for n, (entity, part, words, kind) in enumerate(self.mentions, 1)
+            ],
             "quotes": self.quotes,
             "numeric_facts": self.facts,
         }
