@@ -26,9 +26,7 @@ import os
 import re
 import shutil
 import subprocess
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,16 +36,16 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.codes import issue
-from newsfacts.features import CONFIGS, arrow_schema, config_features
 from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
 from newsfacts.metadata import load_metadata
 from newsfacts.reading import Record, discover, read_records
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
 from newsfacts.validate import DocKey, corpus_checks, validate_record
+from newsfacts.views import CONFIGS, Plan
 
 #: Documents per batch handed to a worker (affects speed and memory, never the output).
-BATCH_DOCUMENTS = 500
+BATCH_DOCUMENTS = 250
 #: Rows per Parquet row group, per config: the file layout depends on the rows alone.
 ROW_GROUP_ROWS = {"documents": 1_000, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 50_000
@@ -94,7 +92,7 @@ def _one_line(data: bytes) -> bytes:
     return data.strip().replace(b"\r", b" ").replace(b"\n", b" ")
 
 
-def convert_batch(batch: list[Record], withhold_text: bool, convert: bool = True) -> BatchResult:
+def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert: bool = True) -> BatchResult:
     """Validate a batch of records and turn the gold ones into rows of every config, by split."""
     from newsfacts.views import read_documents, views
 
@@ -110,27 +108,27 @@ def convert_batch(batch: list[Record], withhold_text: bool, convert: bool = True
     if not convert or not gold or any(i.severity != "warning" for i in result.issues):
         return result
     try:
-        documents = read_documents([_one_line(r.data) for r in gold])
+        documents = read_documents([_one_line(r.data) for r in gold], plan)
     except (pa.ArrowInvalid, ValueError):
-        result.issues += _locate_conversion_failure(gold)
+        result.issues += _locate_conversion_failure(gold, plan)
         return result
     splits = documents.column("split")
     for split in sorted(set(splits.to_pylist())):
         part = documents.filter(pc.equal(splits, split)) if len(set(splits.to_pylist())) > 1 else documents
         try:
-            result.tables[split] = views(part, withheld=withhold_text)
+            result.tables[split] = views(part, withheld=withhold_text, plan=plan)
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
     return result
 
 
-def _locate_conversion_failure(records: list[Record]) -> list[Issue]:
+def _locate_conversion_failure(records: list[Record], plan: Plan) -> list[Issue]:
     from newsfacts.views import read_documents
 
     found = []
     for record in records:
         try:
-            read_documents([_one_line(record.data)])
+            read_documents([_one_line(record.data)], plan)
         except (pa.ArrowInvalid, ValueError) as exc:
             message = f"the document does not fit the release's column types: {exc}"
             found.append(issue("conversion-failed", message, file=record.file, line=record.line))
@@ -148,26 +146,16 @@ def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
         yield batch
 
 
-def _results(batches: Iterator[list[Record]], withhold_text: bool, jobs: int, failed: Callable[[], bool]):
-    """``convert_batch`` over the batches, in order; on ``jobs`` processes with a bounded window."""
+def _results(batches: Iterator[list[Record]], plan: Plan, withhold_text: bool, jobs: int, failed: Callable[[], bool]):
+    """``convert_batch`` over the batches, in order; on ``jobs`` worker processes when > 1."""
     if jobs <= 1:
         for batch in batches:
-            yield convert_batch(batch, withhold_text, not failed())
+            yield convert_batch(batch, plan, withhold_text, not failed())
         return
-    import multiprocessing
+    from newsfacts.pool import map_ordered
 
-    method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-    executor: Executor = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method))
-    pending: deque = deque()
-    try:
-        for batch in batches:
-            pending.append(executor.submit(convert_batch, batch, withhold_text, not failed()))
-            if len(pending) >= 2 * jobs:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    tasks = ((batch, plan, withhold_text, not failed()) for batch in batches)
+    yield from map_ordered("newsfacts.build:convert_batch", tasks, jobs)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -218,17 +206,15 @@ class SplitWriter:
             self._writer = None
 
     def close(self) -> list[str]:
-        """Write what is pending, name the shards ``-NNNNN-of-NNNNN``; their relative paths."""
+        """Write what is pending, name the shards ``-NNNNN-of-NNNNN``; their relative paths.
+
+        A split without rows in this config gets no file: ``datasets`` cannot load a split of
+        0 rows ("corresponds to no data"), so the card and the manifest leave it out."""
         if self.pending_rows:
             self._flush(self.pending_rows)
         if self._writer is not None:
             self._writer.close()
             self._writer = None
-        if not self.shards:  # a split with no rows in this config still gets its (empty) file
-            path = self.folder / f"{self.split}-00000.parquet.part"
-            self.folder.mkdir(parents=True, exist_ok=True)
-            pq.write_table(self.schema.empty_table(), path, **PARQUET_OPTIONS)
-            self.shards.append(path)
         names = []
         for i, path in enumerate(self.shards):
             final = path.with_name(f"{self.split}-{i:05d}-of-{len(self.shards):05d}.parquet")
@@ -265,6 +251,8 @@ def card_header(
 
     ``splits`` is config → split → {num_examples, num_bytes}; ``sizes`` is config → bytes of Parquet.
     """
+    from newsfacts.features import config_features
+
     documents = sum(s["num_examples"] for s in splits["documents"].values())
     annotation_license = metadata["annotation_license"].lower()
     header: dict[str, Any] = {"pretty_name": metadata.get("pretty_name", metadata["name"])}
@@ -286,7 +274,7 @@ def card_header(
             **({"default": True} if config == "documents" else {}),
             "data_files": [{"split": s, "path": f"data/{config}/{s}-*.parquet"} for s in splits[config]],
         }
-        for config in CONFIGS
+        for config in splits
     ]
     header["dataset_info"] = [
         {
@@ -296,7 +284,7 @@ def card_header(
             "download_size": sizes[config],
             "dataset_size": sum(s["num_bytes"] for s in splits[config].values()),
         }
-        for config in CONFIGS
+        for config in splits
     ]
     return header
 
@@ -503,6 +491,7 @@ def _write(
     report: Report,
     late_issues: list[Issue],
 ) -> Manifest:
+    from newsfacts.features import arrow_schema, conversion_plan
     from newsfacts.release_docs import write_release_docs
 
     schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, withhold_text)) for c in CONFIGS}
@@ -512,7 +501,7 @@ def _write(
     def failed() -> bool:
         return bool(report.errors) or any(i.severity != "warning" for i in late_issues)
 
-    for result in _results(_batches(records, BATCH_DOCUMENTS), withhold_text, jobs, failed):
+    for result in _results(_batches(records, BATCH_DOCUMENTS), conversion_plan(), withhold_text, jobs, failed):
         report.extend(result.issues)
         report.documents += len(result.keys) + sum(i.severity != "warning" for i in result.issues)
         keys += result.keys
@@ -540,19 +529,21 @@ def _write(
         for config in CONFIGS:
             writer = writers[config, split]
             shards[config, split] = writer.close()
-            splits[config][split] = {"num_bytes": writer.hash.nbytes, "num_examples": writer.rows}
+            if writer.rows:
+                splits[config][split] = {"num_bytes": writer.hash.nbytes, "num_examples": writer.rows}
+    splits = {config: found for config, found in splits.items() if found}  # a config without rows: left out
     sizes = {
         c: sum(
             (staging / name).stat().st_size for (config, _), names in shards.items() if config == c for name in names
         )
-        for c in CONFIGS
+        for c in splits
     }
     header = card_header(metadata, splits, sizes, withhold_text)
     write_release_docs(staging, card_header=header, metadata=metadata, repo_root=repo_root)
 
     configs: dict[str, Any] = {}
     split_hashes = []
-    for config in CONFIGS:
+    for config in splits:
         configs[config] = {}
         for split in splits[config]:
             digest = writers[config, split].hash.hexdigest()

@@ -20,7 +20,9 @@ import pyarrow as pa
 from datasets import ClassLabel, Features, List, Value
 
 from newsfacts.documents import LAYERS
+from newsfacts.ner import ner_labels
 from newsfacts.schema import document_schema
+from newsfacts.views import CONFIGS, Plan
 
 #: Schema nodes (JSON Pointers into document.schema.json) whose enum becomes a ClassLabel.
 CLASS_LABELS = (
@@ -31,8 +33,6 @@ CLASS_LABELS = (
     "/$defs/numeric_fact/properties/approximation",
     "/$defs/numeric_fact/properties/ontonotes_type",
 )
-#: The configs of a release, the default first.
-CONFIGS = ("documents", *LAYERS, "ner")
 _INT32 = (-(2**31), 2**31 - 1)
 
 
@@ -90,12 +90,6 @@ def feature_of(node: dict[str, Any], where: str) -> Any:
     raise ValueError(f"{where}: no column type for JSON type {kind!r}")
 
 
-def ner_labels() -> list[str]:
-    """The BIO tags of the ``ner`` config: ``O``, then ``B-X``, ``I-X`` per OntoNotes label."""
-    labels = _node("/$defs/ontonotes_label")["enum"]
-    return ["O", *(f"{prefix}-{label}" for label in labels for prefix in ("B", "I"))]
-
-
 @cache
 def config_features(config: str) -> Features:
     """The features of one config of the release."""
@@ -150,3 +144,24 @@ def labels_as_strings(feature: Any) -> Any:
     if isinstance(feature, List):
         return List(labels_as_strings(feature.feature))
     return feature
+
+
+def _label_paths(feature: Any, path: tuple[str, ...]) -> dict[tuple[str, ...], tuple[str, ...]]:
+    if isinstance(feature, ClassLabel):
+        return {path: tuple(feature.names)}
+    if isinstance(feature, List):
+        return _label_paths(feature.feature, path)
+    if isinstance(feature, dict):
+        return {k: v for name, sub in feature.items() for k, v in _label_paths(sub, (*path, name)).items()}
+    return {}
+
+
+@cache
+def conversion_plan() -> Plan:
+    """The column types and labels the conversion of documents to rows needs, as plain pyarrow
+    objects: worker processes get this instead of importing ``datasets``."""
+    return Plan(
+        input_schema=input_schema(),
+        schemas={config: arrow_schema(config).remove_metadata() for config in CONFIGS},
+        labels=_label_paths(dict(config_features("documents")), ()),
+    )

@@ -24,7 +24,7 @@ from functools import cache
 from itertools import accumulate
 from typing import Any, NamedTuple
 
-from newsfacts.features import ner_labels
+from newsfacts.schema import document_schema
 
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)*|\w+(?:['’]\w+)*|[^\w\s][\u0300-\u036f\u200d\ufe0e\ufe0f\U0001f3fb-\U0001f3ff]*)")
 _SENTENCE_END = re.compile(r"[.!?]+[”’\"')\]]*(?= +[\"“‘'(\[]?[A-Z0-9\u00c0-\u024f])")
@@ -95,6 +95,14 @@ class Tagged(NamedTuple):
     ends: list[int]
     tags: list[int]
     sentences: list[tuple[int, int]]  # [first token, last token + 1), a partition of the tokens
+
+
+@cache
+def ner_labels() -> list[str]:
+    """The BIO tags of the ``ner`` config: ``O``, then ``B-X``, ``I-X`` per OntoNotes label
+    (the schema's order)."""
+    labels = document_schema()["$defs"]["ontonotes_label"]["enum"]
+    return ["O", *(f"{prefix}-{label}" for label in labels for prefix in ("B", "I"))]
 
 
 @cache

@@ -295,21 +295,24 @@ def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: st
 
 def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) -> Iterator[Issue]:
     """The annotation configs (and ``ner``) against the documents; the documents against the schema."""
-    from newsfacts.views import decode_labels, layer_table, ner_table, release_schema
+    from newsfacts.features import conversion_plan
+    from newsfacts.views import decode_labels, layer_table, ner_table
+
+    plan = conversion_plan()
 
     claimed = manifest.content["configs"]
     withheld = manifest.text_withheld
     validate = _document_validator(folder / "schema" / "document.schema.json", withheld)
     derived = [*LAYERS] if withheld else [*LAYERS, "ner"]
     for split, entry in claimed.get("documents", {}).items():
-        hashers = {c: ContentHash(release_schema(c)) for c in derived if split in claimed.get(c, {})}
+        hashers = {c: ContentHash(plan.schemas[c]) for c in derived if split in claimed.get(c, {})}
         for file, table in _tables(folder, entry["files"]):
             for layer in LAYERS:
                 if layer in hashers:
-                    hashers[layer].update(layer_table(table, layer))
-            decoded = decode_labels(table)
+                    hashers[layer].update(layer_table(table, layer, plan))
+            decoded = decode_labels(table, plan)
             if "ner" in hashers:
-                hashers["ner"].update(ner_table(decoded))
+                hashers["ner"].update(ner_table(decoded, plan=plan))
             for row, doc in enumerate(decoded.to_pylist()):
                 report.documents += 1
                 for found in validate(doc):

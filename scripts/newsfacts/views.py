@@ -16,101 +16,117 @@ Every function takes and returns ``pa.Table``s whose schema is the config's ``ar
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.json as pj
-from datasets import ClassLabel, List
 
 from newsfacts.documents import LAYERS
-from newsfacts.features import arrow_schema, config_features, input_schema
 from newsfacts.ner import tag
 
+#: The configs of a release, the default first.
+CONFIGS = ("documents", *LAYERS, "ner")
 #: Fields emptied (set to null) in a release built with ``--withhold-text``.
 WITHHELD_FIELDS = frozenset({"text", "title"})
 _MAX_BLOCK = 1 << 30
 
-Leaf = Callable[[pa.Array, Any, tuple[str, ...]], pa.Array]
+Path = tuple[str, ...]
+Leaf = Callable[[pa.Array, Path], pa.Array]
 
 
-def read_documents(lines: list[bytes]) -> pa.Table:
+@dataclass(frozen=True)
+class Plan:
+    """The column types the views need, as plain pyarrow objects (``features.conversion_plan()``
+    derives it from the schema; worker processes get it without importing ``datasets``)."""
+
+    input_schema: pa.Schema  # documents as read from JSON: labels as strings
+    schemas: dict[str, pa.Schema]  # each config's release schema, without metadata
+    labels: dict[Path, tuple[str, ...]]  # ClassLabel names by column path in documents
+
+
+def default_plan() -> Plan:
+    from newsfacts.features import conversion_plan
+
+    return conversion_plan()
+
+
+def read_documents(lines: list[bytes], plan: Plan | None = None) -> pa.Table:
     """Documents, each a single line of JSON, as one Arrow table (labels still strings)."""
+    plan = plan or default_plan()
     data = b"\n".join(lines)
     table = pj.read_json(
         pa.BufferReader(data),
         read_options=pj.ReadOptions(use_threads=False, block_size=min(max(len(data) + 1, 1 << 20), _MAX_BLOCK)),
-        parse_options=pj.ParseOptions(explicit_schema=input_schema(), unexpected_field_behavior="error"),
+        parse_options=pj.ParseOptions(explicit_schema=plan.input_schema, unexpected_field_behavior="error"),
     )
     return table.combine_chunks()
 
 
-def release_schema(config: str) -> pa.Schema:
-    return arrow_schema(config).remove_metadata()
-
-
-def _map(array: pa.Array, feature: Any, leaf: Leaf, path: tuple[str, ...]) -> pa.Array:
-    """Rebuild ``array`` (of ``feature``) with ``leaf`` applied to every non-nested child."""
+def _map(array: pa.Array, leaf: Leaf, path: Path) -> pa.Array:
+    """Rebuild ``array`` with ``leaf`` applied to every non-nested child (path: field names)."""
+    kind = array.type
     mask = array.is_null() if array.null_count else None
-    if isinstance(feature, dict):
-        children = [_map(array.field(name), sub, leaf, (*path, name)) for name, sub in feature.items()]
-        return pa.StructArray.from_arrays(children, names=list(feature), mask=mask)
-    if isinstance(feature, List):
-        values = _map(array.values, feature.feature, leaf, path)
-        return pa.ListArray.from_arrays(array.offsets, values, mask=mask)
-    return leaf(array, feature, path)
+    if pa.types.is_struct(kind):
+        children = [_map(array.field(i), leaf, (*path, kind.field(i).name)) for i in range(kind.num_fields)]
+        return pa.StructArray.from_arrays(children, names=[f.name for f in kind], mask=mask)
+    if pa.types.is_list(kind):
+        return pa.ListArray.from_arrays(array.offsets, _map(array.values, leaf, path), mask=mask)
+    return leaf(array, path)
 
 
-def map_leaves(table: pa.Table, config: str, leaf: Leaf, schema: pa.Schema | None = None) -> pa.Table:
-    """``table`` (one chunk per column) with ``leaf`` applied to each leaf column."""
-    features = config_features(config)
-    columns = [_map(table.column(name).combine_chunks(), sub, leaf, (name,)) for name, sub in features.items()]
-    return pa.Table.from_arrays(columns, schema=schema or release_schema(config))
+def map_leaves(table: pa.Table, leaf: Leaf, schema: pa.Schema) -> pa.Table:
+    """``table`` with ``leaf`` applied to each leaf column, as ``schema``."""
+    columns = [_map(table.column(name).combine_chunks(), leaf, (name,)) for name in table.column_names]
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
-def _encode(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
-    if not isinstance(feature, ClassLabel):
-        return array
-    ids = pc.index_in(array, value_set=pa.array(feature.names, pa.string())).cast(pa.int64())
-    if ids.null_count != array.null_count:
-        unknown = pc.filter(array, pc.and_(ids.is_null(), array.is_valid()))[0].as_py()
-        raise ValueError(f"{'.'.join(path)}: {unknown!r} is not one of the labels {feature.names}")
-    return ids
+def encode_labels(table: pa.Table, plan: Plan | None = None) -> pa.Table:
+    """Documents as read → release rows: each ClassLabel column's strings become label ids."""
+    plan = plan or default_plan()
+
+    def encode(array: pa.Array, path: Path) -> pa.Array:
+        names = plan.labels.get(path)
+        if names is None:
+            return array
+        ids = pc.index_in(array, value_set=pa.array(names, pa.string())).cast(pa.int64())
+        if ids.null_count != array.null_count:
+            unknown = pc.filter(array, pc.and_(ids.is_null(), array.is_valid()))[0].as_py()
+            raise ValueError(f"{'.'.join(path)}: {unknown!r} is not one of the labels {list(names)}")
+        return ids
+
+    return map_leaves(table, encode, plan.schemas["documents"])
 
 
-def encode_labels(table: pa.Table, config: str = "documents") -> pa.Table:
-    """Input-schema rows → release rows: each ClassLabel column's strings become label ids."""
-    return map_leaves(table, config, _encode)
+def decode_labels(table: pa.Table, plan: Plan | None = None) -> pa.Table:
+    """Release rows of documents → as read from JSON: ClassLabel ids back to their names."""
+    plan = plan or default_plan()
+
+    def decode(array: pa.Array, path: Path) -> pa.Array:
+        names = plan.labels.get(path)
+        return array if names is None else pc.take(pa.array(names, pa.string()), array)
+
+    return map_leaves(table, decode, plan.input_schema)
 
 
-def _decode(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
-    if not isinstance(feature, ClassLabel):
-        return array
-    return pc.take(pa.array(feature.names, pa.string()), array)
-
-
-def decode_labels(table: pa.Table, config: str = "documents") -> pa.Table:
-    """Release rows → input-schema rows: ClassLabel ids back to their names."""
-    return map_leaves(table, config, _decode, input_schema(config))
-
-
-def _withhold(array: pa.Array, feature: Any, path: tuple[str, ...]) -> pa.Array:
+def _withhold(array: pa.Array, path: Path) -> pa.Array:
     return pa.nulls(len(array), array.type) if path[-1] in WITHHELD_FIELDS else array
 
 
-def withhold(table: pa.Table, config: str = "documents") -> pa.Table:
+def withhold(table: pa.Table) -> pa.Table:
     """``table`` without the article's words: every ``text`` and ``title`` field null."""
-    return map_leaves(table, config, _withhold, table.schema)
+    return map_leaves(table, _withhold, table.schema)
 
 
-def layer_table(documents: pa.Table, layer: str) -> pa.Table:
+def layer_table(documents: pa.Table, layer: str, plan: Plan | None = None) -> pa.Table:
     """One row per annotation of ``layer`` (``doc_id`` first), from release rows of documents."""
+    plan = plan or default_plan()
     column = documents.column(layer).combine_chunks()
     items = pc.list_flatten(column)
     doc_ids = pc.take(documents.column("doc_id"), pc.list_parent_indices(column))
     fields = [items.field(i) for i in range(items.type.num_fields)]
-    return pa.Table.from_arrays([doc_ids.combine_chunks(), *fields], schema=release_schema(layer))
+    return pa.Table.from_arrays([doc_ids.combine_chunks(), *fields], schema=plan.schemas[layer])
 
 
 def _spans(documents: pa.Table) -> Iterator[list[tuple[int, int, str]]]:
@@ -138,7 +154,7 @@ def _spans(documents: pa.Table) -> Iterator[list[tuple[int, int, str]]]:
         yield spans
 
 
-def ner_table(documents: pa.Table, *, withheld: bool = False) -> pa.Table:
+def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None) -> pa.Table:
     """One row per sentence, from documents in the input schema (labels as strings).
 
     ``withheld``: the tokens are null (their offsets and tags stay).
@@ -184,17 +200,18 @@ def ner_table(documents: pa.Table, *, withheld: bool = False) -> pa.Table:
         lists(pa.array(ends_np)),
         lists(pa.array(np.array(tags, np.int64))),
     ]
-    return pa.Table.from_arrays(columns, schema=release_schema("ner"))
+    return pa.Table.from_arrays(columns, schema=(plan or default_plan()).schemas["ner"])
 
 
-def views(documents: pa.Table, *, withheld: bool = False) -> dict[str, pa.Table]:
+def views(documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None) -> dict[str, pa.Table]:
     """Every config's rows from one batch of documents read with ``read_documents``."""
-    ner = ner_table(documents, withheld=withheld)
-    encoded = encode_labels(documents)
+    plan = plan or default_plan()
+    ner = ner_table(documents, withheld=withheld, plan=plan)
+    encoded = encode_labels(documents, plan)
     if withheld:
         encoded = withhold(encoded)
     out = {"documents": encoded}
     for layer in LAYERS:
-        out[layer] = layer_table(encoded, layer)
+        out[layer] = layer_table(encoded, layer, plan)
     out["ner"] = ner
     return out

@@ -1,0 +1,116 @@
+"""A small pool of worker processes that map a function over tasks, results in order.
+
+Each worker is ``python -m newsfacts.pool``, fed pickled tasks on its stdin and answering on its
+stdout (length-prefixed pickles). Unlike ``multiprocessing`` with spawn or forkserver, nothing
+re-imports the caller's ``__main__`` (a script without an ``if __name__ == "__main__"`` guard
+works), and unlike fork, no thread of the parent is copied into a child. A worker holds one task
+at a time: the parent sends the next task to a worker as soon as it has read its result, before
+handling that result, so the workers stay busy while the parent writes.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+_HEADER = struct.Struct("<Q")
+
+
+def _send(stream: IO[bytes], obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)))
+    stream.write(data)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> Any:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        raise EOFError
+    (size,) = _HEADER.unpack(header)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+class WorkerDied(RuntimeError):
+    """A worker process exited before answering."""
+
+
+def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> Iterator[Any]:
+    """``module:function`` applied to each task's arguments on ``jobs`` processes, in task order."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "newsfacts.pool", function], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
+        for _ in range(jobs)
+    ]
+    busy: deque[subprocess.Popen] = deque()  # workers holding a task, oldest task first
+    idle = list(workers)
+    tasks = iter(tasks)
+    try:
+        for task in tasks:
+            if idle:
+                worker = idle.pop()
+                _send(worker.stdin, task)
+                busy.append(worker)
+                continue
+            worker = busy.popleft()
+            result = _result(worker)
+            _send(worker.stdin, task)  # the freed worker starts on the next task at once
+            busy.append(worker)
+            yield result
+        while busy:
+            yield _result(busy.popleft())
+    finally:
+        for worker in workers:
+            if worker.stdin:
+                worker.stdin.close()
+        for worker in workers:
+            try:
+                worker.wait(timeout=10 if not busy else 0.1)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+            if worker.stdout:
+                worker.stdout.close()
+
+
+def _result(worker: subprocess.Popen) -> Any:
+    try:
+        kind, value = _receive(worker.stdout)
+    except EOFError:
+        raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
+    if kind == "error":
+        raise value
+    return value
+
+
+def _serve(function: str) -> None:
+    module, name = function.split(":")
+    target = getattr(importlib.import_module(module), name)
+    stdin = sys.stdin.buffer
+    stdout = os.fdopen(os.dup(1), "wb")  # the answers' channel; stray prints go to stderr
+    os.dup2(2, 1)
+    while True:
+        try:
+            task = _receive(stdin)
+        except EOFError:
+            return
+        try:
+            answer = ("ok", target(*task))
+        except Exception as exc:  # handed to the parent, which raises it
+            answer = ("error", exc)
+        _send(stdout, answer)
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1])
