@@ -345,7 +345,7 @@ def render(result: BenchResult) -> str:
             f"{run.peak_rss_mib:.0f} | {run.rate / jsonschema.rate:.1f} | {run.seconds / floor.seconds:.2f} |"
         )
     notes = [
-        f"{result.documents:,} synthetic documents ({result.file_mib:.1f} MiB of JSONL, generated in "
+        f"{result.documents:,} synthetic documents ({result.file_mib:.1f} MiB of JSONL, generated and written in "
         f"{result.generate_seconds:.1f} s = {result.documents / result.generate_seconds:,.0f} documents/s); "
         f"each tool a whole process (start-up and imports included), best wall time of {result.repeat}; "
         "peak RSS of the largest single process; machine: "
