@@ -205,7 +205,7 @@ def tag(text: str, spans: Iterable[tuple[int, int, str]]) -> Tagged:
     # sentences partition the tokens
     n = len(tokens)
     firsts = sorted({0, *(bisect_left(starts, cut) for cut in sentence_cuts(text, kept))} - {n}) if n else []
-    sentences = list(zip(firsts, [*firsts[1:], n], strict=True))
+    sentences = list(zip(firsts, [*firsts[1:], n], strict=True)) if n else []
     return Tagged(tokens, starts, ends, tags, sentences)
 
 

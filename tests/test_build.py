@@ -1,0 +1,243 @@
+"""newsfacts build: the release folder, loaded back with datasets, DuckDB; versions, determinism,
+refusals and atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+import pytest
+import yaml
+from newsfacts.build import build_release
+from newsfacts.cli import app
+from newsfacts.features import CONFIGS, config_features
+from newsfacts.manifest import Manifest
+from newsfacts.synthetic import generate_documents
+from release_helpers import ROOT, expected_rows, gold_by_split, load_in_subprocess, minimal, write_corpus
+from typer.testing import CliRunner
+
+REQUIRED_CARD_KEYS = (
+    "configs",
+    "dataset_info",
+    "license",
+    "language",
+    "pretty_name",
+    "task_categories",
+    "task_ids",
+    "size_categories",
+    "annotations_creators",
+    "source_datasets",
+)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Manifest]:
+    base = tmp_path_factory.mktemp("build")
+    corpus = write_corpus(base / "corpus")
+    return base / "dist" / "newsfacts", build_release(corpus, base / "dist" / "newsfacts")
+
+
+def card_header(release: Path) -> dict[str, Any]:
+    text = (release / "README.md").read_text(encoding="utf-8")
+    return yaml.safe_load(text[4 : text.index("\n---\n", 3)])
+
+
+def test_release_layout(built: tuple[Path, Manifest]) -> None:
+    release, manifest = built
+    files = sorted(p.relative_to(release).as_posix() for p in release.rglob("*") if p.is_file())
+    for name in ("README.md", "MANIFEST.json", "croissant.json", "schema/document.schema.json", "CITATION.cff"):
+        assert name in files
+    data = [f for f in files if f.startswith("data/")]
+    assert "data/documents/test-00000-of-00001.parquet" in data
+    assert "data/ner/extra-00000-of-00001.parquet" in data
+    assert "data/quotes/extra-00000-of-00001.parquet" not in data  # no rows: no file, no split
+    assert sorted(data) == sorted(
+        f for c in manifest.content["configs"].values() for s in c.values() for f in s["files"]
+    )
+    assert sorted(manifest.content["files"]) == [f for f in files if f != "MANIFEST.json"]
+    assert str(release.parent) not in json.dumps(manifest.content)  # no absolute path
+
+
+def test_manifest_counts_versions_and_source(built: tuple[Path, Manifest]) -> None:
+    _, manifest = built
+    content = manifest.content
+    assert content["dataset_version"] == json.loads((ROOT / "corpus" / "metadata.json").read_text())["version"]
+    assert content["schema_version"] == "1.0.0"
+    assert content["source"] == {"commit": None, "dirty": None}  # the fixture corpus is outside git
+    for split, docs in gold_by_split().items():
+        for config in CONFIGS:
+            rows = len(expected_rows(config, docs))
+            if rows:
+                assert manifest.num_examples(config, split) == rows, (config, split)
+            else:
+                assert split not in content["configs"][config]
+
+
+def test_card_yaml_declares_configs_features_and_complete_splits(built: tuple[Path, Manifest]) -> None:
+    from datasets import Features
+
+    release, manifest = built
+    header = card_header(release)
+    assert all(key in header for key in REQUIRED_CARD_KEYS)
+    assert [c["config_name"] for c in header["configs"]] == list(CONFIGS)
+    assert [c["config_name"] for c in header["configs"] if c.get("default")] == ["documents"]
+    for info in header["dataset_info"]:
+        config = info["config_name"]
+        assert Features._from_yaml_list(info["features"]) == config_features(config)
+        for split in info["splits"]:
+            assert set(split) == {"name", "num_bytes", "num_examples"}
+            assert split["num_examples"] == manifest.num_examples(config, split["name"])
+    assert header["license"] == "other"  # the article text is not under the annotations' licence
+
+
+def test_every_config_loads_offline_with_the_rows_and_features_that_went_in(
+    built: tuple[Path, Manifest], tmp_path: Path
+) -> None:
+    release, _ = built
+    loaded = load_in_subprocess(release, tmp_path / "hf-home")
+    assert loaded["configs"] == list(CONFIGS)
+    by_split = gold_by_split()
+    for config in CONFIGS:
+        assert loaded["features"][config] == {
+            split: config_features(config).to_dict() for split in loaded["features"][config]
+        }
+        expected = {s: expected_rows(config, docs) for s, docs in by_split.items()}
+        expected = {s: rows for s, rows in expected.items() if rows}
+        assert loaded["data"][config] == expected, config
+        assert loaded["streamed"][config] == expected, config
+    assert loaded["default"] == {s: len(d) for s, d in by_split.items()}
+
+
+def test_declared_split_sizes_are_enforced_on_load(built: tuple[Path, Manifest], tmp_path: Path) -> None:
+    release = tmp_path / "release"
+    shutil.copytree(built[0], release)
+    card = (release / "README.md").read_text(encoding="utf-8")
+    n = built[1].num_examples("documents", "train")
+    card = card.replace(f"num_examples: {n}\n", f"num_examples: {n + 1}\n", 1)
+    (release / "README.md").write_text(card, encoding="utf-8")
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    code = "import sys, datasets; datasets.load_dataset(sys.argv[1], 'documents')"
+    done = subprocess.run([sys.executable, "-c", code, str(release)], capture_output=True, text=True, env=env)
+    assert done.returncode != 0 and "NonMatchingSplitsSizesError" in done.stderr
+
+
+def test_building_twice_gives_the_same_manifest(built: tuple[Path, Manifest], tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus")
+    again = build_release(corpus, tmp_path / "again", jobs=2)  # on worker processes this time
+    assert again.content == built[1].content
+
+
+def test_the_version_agrees_everywhere(built: tuple[Path, Manifest]) -> None:
+    release, manifest = built
+    version = manifest.version
+    assert f"Version **{version}**" in (release / "README.md").read_text(encoding="utf-8")
+    assert json.loads((release / "croissant.json").read_text(encoding="utf-8"))["version"] == version
+    assert str(yaml.safe_load((release / "CITATION.cff").read_text(encoding="utf-8"))["version"]) == version
+    for name in (n for n in manifest.content["files"] if n.endswith(".parquet")):
+        stated = json.loads(pq.read_schema(release / name).metadata[b"newsfacts"])
+        assert (stated["dataset_version"], stated["schema_version"]) == (version, manifest.content["schema_version"])
+
+
+def test_duckdb_reads_the_same_rows_from_data(built: tuple[Path, Manifest]) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    release, _ = built
+    docs = gold_by_split()["train"]
+    want = [(r["doc_id"], r["id"], r["start"], r["end"], r["text"]) for r in expected_rows("mentions", docs)]
+    pattern = str(release / "data" / "mentions" / "train-*.parquet")
+    got = duckdb.sql(f"SELECT doc_id, id, start, \"end\", text FROM read_parquet('{pattern}')").fetchall()
+    assert got == want
+    every = duckdb.sql(f"SELECT count(*) FROM read_parquet('{release}/data/documents/*.parquet')").fetchall()
+    assert every == [(sum(len(d) for d in gold_by_split().values()),)]
+
+
+# --- refusals and atomicity -------------------------------------------------------------------
+
+
+runner = CliRunner()
+
+
+def test_cli_builds_and_says_what(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"built {tmp_path / 'out'}: newsfacts 1.0.0")
+
+
+def test_an_invalid_corpus_is_refused_and_the_release_kept(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    out = tmp_path / "out"
+    build_release(corpus, out)
+    before = (out / "MANIFEST.json").read_bytes()
+    bad = minimal()
+    bad["doc_id"] = "broken"
+    bad["mentions"][0]["end"] += 1
+    (corpus / "documents" / "b.json").write_text(json.dumps(bad), encoding="utf-8")
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "[span-text-mismatch]" in result.stdout and "b.json" in result.stdout
+    assert (out / "MANIFEST.json").read_bytes() == before
+    assert set(os.listdir(tmp_path)) == {"corpus", "out"}  # no staging folder left
+
+
+def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out)])
+    assert result.exit_code == 2 and "[release-out-unsafe]" in result.stdout
+    assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_missing_metadata_is_a_usage_error(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    (corpus / "metadata.json").unlink()
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "[corpus-metadata-invalid]" in result.stdout
+    assert not (tmp_path / "out").exists()
+
+
+def _start_and_kill(corpus: Path, out: Path, sig: int) -> int:
+    """Run the installed command, wait until it is writing Parquet, send ``sig``; its exit code."""
+    command = shutil.which("newsfacts", path=str(Path(sys.executable).parent)) or "newsfacts"
+    proc = subprocess.Popen([command, "build", "--corpus", str(corpus), "--out", str(out), "-j", "1"])
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any(out.parent.glob(f".{out.name}.build-*/data/*/*.part")):
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "the build ended before it could be killed"
+    proc.send_signal(sig)
+    return proc.wait(timeout=60)
+
+
+def test_a_killed_build_leaves_the_previous_release_intact(tmp_path: Path) -> None:
+    from newsfacts.verify import verify_release
+
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    out = tmp_path / "dist" / "newsfacts"
+    build_release(corpus, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    big = list(generate_documents(2500, seed=11))
+    (corpus / "documents" / "more.jsonl").write_text("".join(json.dumps(d) + "\n" for d in big), encoding="utf-8")
+
+    assert _start_and_kill(corpus, out, signal.SIGTERM) == 130
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert os.listdir(out.parent) == ["newsfacts"]  # no partial folder left beside it
+
+    assert _start_and_kill(corpus, out, signal.SIGKILL) == -signal.SIGKILL
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert verify_release(out).valid
+    leftover = [p for p in out.parent.iterdir() if p.name != "newsfacts"]
+    assert all(p.name.startswith(".newsfacts.build-") for p in leftover)  # hidden; the next build removes it
+    (corpus / "documents" / "more.jsonl").unlink()
+    build_release(corpus, out)
+    assert os.listdir(out.parent) == ["newsfacts"]
