@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.codes import issue
@@ -296,33 +297,31 @@ def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: st
 def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) -> Iterator[Issue]:
     """The annotation configs (and ``ner``) against the documents; the documents against the schema."""
     from newsfacts.features import conversion_plan
-    from newsfacts.views import decode_labels, layer_table, ner_table
 
     plan = conversion_plan()
-
     claimed = manifest.content["configs"]
     withheld = manifest.text_withheld
     validate = _document_validator(folder / "schema" / "document.schema.json", withheld)
     derived = [*LAYERS] if withheld else [*LAYERS, "ner"]
     for split, entry in claimed.get("documents", {}).items():
         hashers = {c: ContentHash(plan.schemas[c]) for c in derived if split in claimed.get(c, {})}
-        for file, table in _tables(folder, entry["files"]):
-            for layer in LAYERS:
-                if layer in hashers:
-                    hashers[layer].update(layer_table(table, layer, plan))
-            decoded = decode_labels(table, plan)
-            if "ner" in hashers:
-                hashers["ner"].update(ner_table(decoded, plan=plan))
-            for row, doc in enumerate(decoded.to_pylist()):
-                report.documents += 1
-                for found in validate(doc):
-                    yield dataclasses.replace(
-                        found,
-                        file=file,
-                        line=None,
-                        message=f"document {doc.get('doc_id')!r}: {found.message}",
-                        pointer=f"/{row}{found.pointer or ''}",
-                    )
+        rows: dict[str, int] = {}
+        try:
+            for file, table in _tables(folder, entry["files"]):
+                for doc in _derive(table, hashers, plan):
+                    row = rows[file] = rows.get(file, -1) + 1
+                    report.documents += 1
+                    for found in validate(doc):
+                        yield dataclasses.replace(
+                            found,
+                            file=file,
+                            line=None,
+                            message=f"document {doc.get('doc_id')!r}: {found.message}",
+                            pointer=f"/{row}{found.pointer or ''}",
+                        )
+        except (pa.ArrowException, KeyError, IndexError, TypeError, ValueError) as exc:
+            yield issue("view-mismatch", f"documents/{split}: cannot derive the other configs: {exc}")
+            continue
         for config, hasher in hashers.items():
             if hasher.hexdigest() != claimed[config][split].get("content_sha256"):
                 yield issue(
@@ -330,6 +329,34 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
                     f"{config}/{split}: the rows differ from what the documents config gives",
                     file=claimed[config][split]["files"][0],
                 )
+
+
+def _derive(table: pa.Table, hashers: dict[str, ContentHash], plan: Any) -> Iterator[dict[str, Any]]:
+    """Feed the views of a row group of documents to ``hashers``; its documents as dicts."""
+    from newsfacts.views import decode_labels, layer_table, ner_table
+
+    for layer in LAYERS:
+        if layer in hashers:
+            hashers[layer].update(layer_table(table, layer, plan))
+    for path, names in plan.labels.items():  # a label id outside its ClassLabel cannot be named
+        ids = _leaf(table, path)
+        if len(ids) and (pc.min(ids).as_py() < 0 or pc.max(ids).as_py() >= len(names)):
+            raise ValueError(f"{'.'.join(path)} holds a label id outside 0..{len(names) - 1}")
+    decoded = decode_labels(table, plan)
+    if "ner" in hashers:
+        hashers["ner"].update(ner_table(decoded, plan=plan))
+    yield from decoded.to_pylist()
+
+
+def _leaf(table: pa.Table, path: tuple[str, ...]) -> pa.Array:
+    array = table.column(path[0]).combine_chunks()
+    for name in path[1:]:
+        while pa.types.is_list(array.type):
+            array = pc.list_flatten(array)
+        array = array.field(name)
+    while pa.types.is_list(array.type):
+        array = pc.list_flatten(array)
+    return array.drop_null()
 
 
 def _document_validator(schema_path: Path, withheld: bool):
