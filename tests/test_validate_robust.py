@@ -367,3 +367,9 @@ def test_validate_document_with_a_lone_surrogate() -> None:
     """json.loads accepts "\\ud800"; validate_document reports it rather than raising."""
     doc = json.loads(GOOD.decode().replace("helped.", "helped. \\ud800"))
     assert [i.code for i in validate_document(doc)] == ["text-sha256-mismatch"]
+
+
+def test_missing_seeds_folder_is_a_usage_error(tmp_path: Path) -> None:
+    report = newsfacts.validate([MINIMAL], seeds=tmp_path / "no-seeds")
+    assert [i.code for i in report.issues] == ["path-not-found"]
+    assert report.exit_code == EXIT_USAGE

@@ -113,6 +113,9 @@ def validate_paths(
     """
     files, problems = discover(paths)
     report = Report(issues=problems, files=len(files))
+    if seeds is not None and not Path(seeds).is_dir():  # a usage error: say it, check nothing
+        report.issues.append(issue("path-not-found", f"no such seeds folder: {seeds}", file=str(seeds)))
+        return report
     keys: list[DocKey] = []
     for found, key in _check_records(_records(files, report), jobs):
         report.extend(found)
