@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import errno
 import os
 import re
@@ -443,6 +444,21 @@ def _jobs(jobs: int | None, size: int) -> int:
     return min(2, os.cpu_count() or 1) if size >= PARALLEL_MIN_BYTES else 1
 
 
+@dataclass
+class Job:
+    """What one build writes from, and how (see ``write_release``)."""
+
+    metadata: dict[str, Any]
+    repo_root: Path
+    source: dict[str, Any]
+    withhold_text: bool = False
+    jobs: int = 1
+    progress: Progress | None = None
+    check_seeds: bool = True
+    report: Report = field(default_factory=Report)
+    late_issues: list[Issue] = field(default_factory=list)  # found while the records stream
+
+
 def write_release(
     records: Iterable[Record],
     out: Path,
@@ -453,25 +469,31 @@ def write_release(
     withhold_text: bool = False,
     jobs: int = 1,
     progress: Progress | None = None,
+    check_seeds: bool = True,
     report: Report | None = None,
     late_issues: list[Issue] | None = None,
 ) -> Manifest:
-    """Validate ``records`` and write the release of their gold documents to ``out``, atomically."""
-    report = report if report is not None else Report()
-    late_issues = late_issues if late_issues is not None else []
+    """Validate ``records`` and write the release of their gold documents to ``out``, atomically.
+
+    ``metadata`` is the corpus metadata, ``repo_root`` the folder whose schema/, DATASHEET.md and
+    CITATION.cff are shipped, ``source`` the source revision recorded in the manifest.
+    ``check_seeds`` compares seed files with their recorded hashes (the corpus-wide check).
+    ``late_issues`` may grow while ``records`` is consumed: any error there stops the build.
+    """
+    job = Job(metadata, repo_root, source, withhold_text, jobs, progress, check_seeds)
+    job.report = report if report is not None else job.report
+    job.late_issues = late_issues if late_issues is not None else job.late_issues
     unsafe = check_out(out)
     if unsafe is not None:
-        report.issues.append(unsafe)
-        raise InvalidCorpus(report)
+        job.report.issues.append(unsafe)
+        raise InvalidCorpus(job.report)
     out.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_staging(out)
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        manifest = _write(
-            records, staging, metadata, repo_root, source, withhold_text, jobs, progress, report, late_issues
-        )
+        manifest = _write(records, staging, job)
         swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -479,34 +501,25 @@ def write_release(
     return manifest
 
 
-def _write(
-    records: Iterable[Record],
-    staging: Path,
-    metadata: dict[str, Any],
-    repo_root: Path,
-    source: dict[str, Any],
-    withhold_text: bool,
-    jobs: int,
-    progress: Progress | None,
-    report: Report,
-    late_issues: list[Issue],
-) -> Manifest:
+def _write(records: Iterable[Record], staging: Path, job: Job) -> Manifest:
     from newsfacts.features import arrow_schema, conversion_plan
     from newsfacts.release_docs import write_release_docs
 
+    metadata, withhold_text, report = job.metadata, job.withhold_text, job.report
     schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, withhold_text)) for c in CONFIGS}
     writers: dict[tuple[str, str], SplitWriter] = {}
     keys: list[DocKey] = []
 
     def failed() -> bool:
-        return bool(report.errors) or any(i.severity != "warning" for i in late_issues)
+        return bool(report.errors) or any(i.severity != "warning" for i in job.late_issues)
 
-    for result in _results(_batches(records, BATCH_DOCUMENTS), conversion_plan(), withhold_text, jobs, failed):
+    batches = _batches(records, BATCH_DOCUMENTS)
+    for result in _results(batches, conversion_plan(), withhold_text, job.jobs, failed):
         report.extend(result.issues)
         report.documents += len(result.keys) + sum(i.severity != "warning" for i in result.issues)
         keys += result.keys
-        if progress is not None:
-            progress(result.size)
+        if job.progress is not None:
+            job.progress(result.size)
         if failed():
             continue
         for split, tables in result.tables.items():
@@ -515,7 +528,9 @@ def _write(
                     folder = staging / "data" / config
                     writers[config, split] = SplitWriter(folder, config, split, schemas[config])
                 writers[config, split].add(tables[config])
-    report.extend(late_issues)
+    report.extend(job.late_issues)
+    if not job.check_seeds:
+        keys = [dataclasses.replace(k, seed_file=None) for k in keys]
     report.extend(corpus_checks(keys, None))
     gold = sum(k.annotation_set == "gold" for k in keys)
     if not report.errors and gold == 0:
@@ -539,7 +554,7 @@ def _write(
         for c in splits
     }
     header = card_header(metadata, splits, sizes, withhold_text)
-    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=repo_root)
+    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root)
 
     configs: dict[str, Any] = {}
     split_hashes = []
@@ -559,7 +574,7 @@ def _write(
             "name": metadata["name"],
             "dataset_version": metadata["version"],
             "schema_version": schema_version(),
-            "source": source,
+            "source": job.source,
             "text_withheld": withhold_text,
             "content_sha256": combined_hash(split_hashes),
             "configs": configs,

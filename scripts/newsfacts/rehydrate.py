@@ -130,6 +130,7 @@ def rehydrate_release(
         withhold_text=False,
         jobs=jobs if jobs is not None else (2 if documents > 2_000 else 1),
         progress=progress,
+        check_seeds=False,  # the user's copies were checked against text_sha256 instead
         report=report,
         late_issues=problems,
     )
