@@ -55,7 +55,7 @@ MAX_SHARD_BYTES = 256 * 2**20
 #: Fixed Parquet writer options (every option changes the bytes).
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
-    "compression_level": 3,
+    "compression_level": 1,
     "version": "2.6",
     "use_dictionary": True,
     "write_statistics": True,

@@ -43,3 +43,25 @@ def bench_validate(
         progress=lambda message: typer.echo(message, err=True),
     )
     typer.echo(render(result))
+
+
+@bench_app.command("build")
+def bench_build(
+    docs: Annotated[int, typer.Option("--docs", min=1, help="Synthetic documents to generate.")] = 100_000,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="--jobs for the build (default: its own).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Keep the corpus and the release here (e.g. bench-out/); default: a temp folder."),
+    ] = None,
+) -> None:
+    """Time `newsfacts build` against the bare-pyarrow floor, with peak RSS and load_dataset time.
+
+    Prints a Markdown table and a verdict per target; progress goes to stderr. (newsfacts.bench_build)
+    """
+    from newsfacts.bench_build import bench_build as run_bench
+    from newsfacts.bench_build import render
+
+    result = run_bench(docs, jobs=jobs, out=out, progress=lambda message: typer.echo(message, err=True))
+    typer.echo(render(result))
