@@ -110,7 +110,7 @@ def rehydrate_release(
         report.issues.append(issue("release-not-found", f"{release} holds no {MANIFEST}", file=str(release)))
         raise InvalidCorpus(report)
     if not texts.is_dir():
-        report.issues.append(issue("path-not-found", f"no such folder of texts: {texts}", file=str(texts)))
+        report.issues.append(issue("texts-not-found", f"no such folder of texts: {texts}", file=str(texts)))
         raise InvalidCorpus(report)
     manifest = Manifest.read(release)
     if not manifest.text_withheld:
