@@ -71,12 +71,13 @@ def test_numbers_and_words_stay_whole() -> None:
 
 
 def test_sentences_split_on_punctuation_and_lines_but_not_abbreviations_or_spans() -> None:
-    text = "Dr. Ana Pérez met J. Smith in the U.S. on Monday. “It works!” she said.\nNext line here"
+    text = "Dr. Ana Pérez met J. Smith in the U.S. on Monday. “It works!” she said.\nNext line here.\n\nDr. Bo"
     found = [text[a:b] for a, b in sentence_bounds(text)]
     assert found == [
         "Dr. Ana Pérez met J. Smith in the U.S. on Monday.",
         "“It works!” she said.",
-        "Next line here",
+        "Next line here.",
+        "Dr. Bo",
     ]
     # a tagged span across a would-be boundary is never cut
     start = text.index("Monday")

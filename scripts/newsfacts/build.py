@@ -43,12 +43,12 @@ from newsfacts.reading import Record, discover, read_records
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
 from newsfacts.validate import DocKey, corpus_checks, validate_record
-from newsfacts.views import CONFIGS, Plan
+from newsfacts.views import CONFIGS, Plan, with_layers
 
 #: Documents per batch handed to a worker (affects speed and memory, never the output).
 BATCH_DOCUMENTS = 250
 #: Rows per Parquet row group, per config: the file layout depends on the rows alone.
-ROW_GROUP_ROWS = {"documents": 1_000, "ner": 20_000}
+ROW_GROUP_ROWS = {"documents": 2_500, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 50_000
 #: A shard is closed after the row group that takes it past this many bytes of Arrow data.
 MAX_SHARD_BYTES = 256 * 2**20
@@ -117,7 +117,7 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
     for split in sorted(set(splits.to_pylist())):
         part = documents.filter(pc.equal(splits, split)) if len(set(splits.to_pylist())) > 1 else documents
         try:
-            result.tables[split] = views(part, withheld=withhold_text, plan=plan)
+            result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
     return result
@@ -513,8 +513,8 @@ def _write(records: Iterable[Record], staging: Path, job: Job) -> Manifest:
     def failed() -> bool:
         return bool(report.errors) or any(i.severity != "warning" for i in job.late_issues)
 
-    batches = _batches(records, BATCH_DOCUMENTS)
-    for result in _results(batches, conversion_plan(), withhold_text, job.jobs, failed):
+    plan = conversion_plan()
+    for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
         report.extend(result.issues)
         report.documents += len(result.keys) + sum(i.severity != "warning" for i in result.issues)
         keys += result.keys
@@ -522,7 +522,8 @@ def _write(records: Iterable[Record], staging: Path, job: Job) -> Manifest:
             job.progress(result.size)
         if failed():
             continue
-        for split, tables in result.tables.items():
+        for split, shipped in result.tables.items():
+            tables = with_layers(shipped, plan)
             for config in CONFIGS:
                 if (config, split) not in writers:
                     folder = staging / "data" / config

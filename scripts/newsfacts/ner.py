@@ -162,7 +162,8 @@ def sentence_cuts(text: str, spans: Sequence[tuple[int, int, str]] = ()) -> list
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
         if text[match.start()] == ".":
-            word = text[text.rfind(" ", 0, match.start()) + 1 : match.start()].lstrip("“‘\"'(")
+            at = match.start()
+            word = text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at].lstrip("“‘\"'(")
             if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
                 continue
         i = bisect_left(span_starts, end) - 1

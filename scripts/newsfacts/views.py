@@ -203,15 +203,22 @@ def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None 
     return pa.Table.from_arrays(columns, schema=(plan or default_plan()).schemas["ner"])
 
 
-def views(documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None) -> dict[str, pa.Table]:
-    """Every config's rows from one batch of documents read with ``read_documents``."""
+def views(
+    documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None, layers: bool = True
+) -> dict[str, pa.Table]:
+    """Every config's rows from one batch of documents read with ``read_documents``.
+
+    ``layers=False`` leaves out the annotation configs (``with_layers`` adds them later: they are
+    cheap to derive from ``documents``, and not worth shipping between processes)."""
     plan = plan or default_plan()
     ner = ner_table(documents, withheld=withheld, plan=plan)
     encoded = encode_labels(documents, plan)
     if withheld:
         encoded = withhold(encoded)
-    out = {"documents": encoded}
-    for layer in LAYERS:
-        out[layer] = layer_table(encoded, layer, plan)
-    out["ner"] = ner
-    return out
+    out = {"documents": encoded, "ner": ner}
+    return with_layers(out, plan) if layers else out
+
+
+def with_layers(tables: dict[str, pa.Table], plan: Plan | None = None) -> dict[str, pa.Table]:
+    """``tables`` (with ``documents``) and the annotation configs derived from it."""
+    return {**tables, **{layer: layer_table(tables["documents"], layer, plan) for layer in LAYERS}}
