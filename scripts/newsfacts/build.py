@@ -113,6 +113,7 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
     except (pa.ArrowInvalid, ValueError):
         result.issues += _locate_conversion_failure(gold, plan)
         return result
+    del gold
     splits = documents.column("split")
     for split in sorted(set(splits.to_pylist())):
         part = documents.filter(pc.equal(splits, split)) if len(set(splits.to_pylist())) > 1 else documents
@@ -120,6 +121,7 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
             result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
+    pa.default_memory_pool().release_unused()  # a worker lives long: hand freed memory back
     return result
 
 
