@@ -86,6 +86,7 @@ class BatchResult:
     keys: list[DocKey] = field(default_factory=list)
     tables: dict[str, dict[str, pa.Table]] = field(default_factory=dict)  # split -> config -> rows
     size: int = 0
+    records: int = 0
 
 
 def _one_line(data: bytes) -> bytes:
@@ -97,7 +98,7 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
     """Validate a batch of records and turn the gold ones into rows of every config, by split."""
     from newsfacts.views import read_documents, views
 
-    result = BatchResult(size=sum(len(r.data) for r in batch))
+    result = BatchResult(size=sum(len(r.data) for r in batch), records=len(batch))
     gold: list[Record] = []
     for record in batch:
         found, key = validate_record(record)
@@ -518,7 +519,7 @@ def _write(records: Iterable[Record], staging: Path, job: Job) -> Manifest:
     plan = conversion_plan()
     for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
         report.extend(result.issues)
-        report.documents += len(result.keys) + sum(i.severity != "warning" for i in result.issues)
+        report.documents += result.records
         keys += result.keys
         if job.progress is not None:
             job.progress(result.size)

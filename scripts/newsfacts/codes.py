@@ -251,6 +251,9 @@ CODES: dict[str, Code] = {
         "error",
         "Your copy of the text differs from the one annotated (its sha256 is not text_sha256); find the original version.",
     ),
+    "release-write-failed": Code(
+        "release", "fatal", "Check that the folder of --out is writable and the disk has room; nothing was replaced."
+    ),
     "texts-not-found": Code(
         "release", "fatal", "--texts must be a folder holding your copies: <doc_id>.txt files or the raw seed files."
     ),

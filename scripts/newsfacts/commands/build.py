@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from newsfacts.app import OutputFormat, app, emit_report
+from newsfacts.codes import CODES
 
 WITHHOLD_HELP = "Leave out the article text, titles, span texts and tokens (hashes and offsets stay)."
 
@@ -35,6 +36,10 @@ def build(
             manifest = build_release(corpus, out, withhold_text=withhold_text, jobs=jobs, progress=progress)
         except InvalidCorpus as exc:
             emit_report(exc.report, fmt)
+        except OSError as exc:
+            typer.echo(f"{out}: [release-write-failed] {exc}", err=True)
+            typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo(f"interrupted: {out} is as it was", err=True)
             raise typer.Exit(130) from None

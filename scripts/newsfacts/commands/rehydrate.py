@@ -6,6 +6,7 @@ from typing import Annotated
 import typer
 
 from newsfacts.app import OutputFormat, app, emit_report
+from newsfacts.codes import CODES
 
 
 @app.command()
@@ -34,6 +35,10 @@ def rehydrate(
             manifest = rehydrate_release(release, texts, out, jobs=jobs)
         except InvalidCorpus as exc:
             emit_report(exc.report, fmt)
+        except OSError as exc:
+            typer.echo(f"{target}: [release-write-failed] {exc}", err=True)
+            typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             typer.echo(f"interrupted: {target} is as it was", err=True)
             raise typer.Exit(130) from None
