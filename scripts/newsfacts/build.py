@@ -116,8 +116,9 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
         return result
     del gold
     splits = documents.column("split")
-    for split in sorted(set(splits.to_pylist())):
-        part = documents.filter(pc.equal(splits, split)) if len(set(splits.to_pylist())) > 1 else documents
+    names = sorted(set(splits.to_pylist()))
+    for split in names:
+        part = documents if len(names) == 1 else documents.filter(pc.equal(splits, split))
         try:
             result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
         except (pa.ArrowInvalid, ValueError) as exc:
