@@ -14,7 +14,7 @@ in schema order, over all rows of the split:
 - lists: ``<path>!len``, the length of each list as int64 (0 when null), then the items as ``<path>[]``;
 - strings: ``<path>!len``, each value's UTF-8 byte length as int64 (0 when null), and
   ``<path>!utf8``, the bytes of all values in order;
-- integers (ClassLabel ids too) as int64, floats as float64, booleans as one byte; null → 0.
+- integers (ClassLabel ids too) and booleans as int64, floats as float64; null → 0.
 
 Numbers are little-endian. A split's hash is the sha256 of the lines ``<stream> <sha256 of
 the stream>\\n``; the release's ``content_sha256`` is the sha256 of the lines
