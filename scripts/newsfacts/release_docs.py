@@ -65,10 +65,12 @@ def write_release_docs(
     """
     if datasheet is None:
         datasheet = (repo_root / "DATASHEET.md").read_text(encoding="utf-8")
-    shutil.copytree(repo_root / "schema", folder / "schema", dirs_exist_ok=True)
+    # Contents only (copyfile, not copy2): the release's files take the usual modes, not
+    # whatever permissions or timestamps the working tree's copies happen to have.
+    shutil.copytree(repo_root / "schema", folder / "schema", dirs_exist_ok=True, copy_function=shutil.copyfile)
     for name in SHIPPED:
         if (repo_root / name).is_file():
-            shutil.copy2(repo_root / name, folder / name)
+            shutil.copyfile(repo_root / name, folder / name)
     body = card_body(metadata=metadata, datasheet=datasheet, card_header=card_header, folder=folder)
     header = _dump_yaml(card_yaml(card_header, metadata))
     (folder / "README.md").write_text(f"---\n{header}---\n\n{body}", encoding="utf-8")
