@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
+from newsfacts import ner
 from newsfacts.conll import DOCSTART, read_conll, to_conll
-
-ner = pytest.importorskip("newsfacts.ner")
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"
