@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
+from external_tools import external_tool
 from newsfacts.citation import bibtex, citation_cff
 from newsfacts.cli import app
 from newsfacts.metadata import load_metadata
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _tool(env: str, name: str) -> str:
-    """The executable named by ``env``; skip without it, but fail in CI (where it must be set)."""
-    exe = os.environ.get(env) or ""
-    if exe and (Path(exe).is_file() or shutil.which(exe)):
-        return exe
-    if os.environ.get("CI"):
-        pytest.fail(f"{env} must name the {name} executable in CI (it runs from its own virtual environment)")
-    pytest.skip(f"set {env} to the {name} executable to run this test")
 
 
 def test_committed_citation_is_generated():
@@ -65,7 +53,7 @@ def test_cite_command():
 
 
 def test_cffconvert_validates_the_citation():
-    exe = _tool("NEWSFACTS_CFFCONVERT", "cffconvert")
+    exe = external_tool("NEWSFACTS_CFFCONVERT", "cffconvert")
     run = subprocess.run([exe, "--validate", "-i", str(ROOT / "CITATION.cff")], capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from external_tools import external_tool
 from newsfacts.croissant import RAI
 from newsfacts.datasheet import section
 from test_card import make_release
@@ -20,15 +19,6 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def release(tmp_path_factory) -> Path:
     return make_release(tmp_path_factory.mktemp("release"))
-
-
-def _tool(env: str, name: str) -> str:
-    exe = os.environ.get(env) or ""
-    if exe and (Path(exe).is_file() or shutil.which(exe)):
-        return exe
-    if os.environ.get("CI"):
-        pytest.fail(f"{env} must name the {name} executable in CI (it runs from its own virtual environment)")
-    pytest.skip(f"set {env} to the {name} executable to run this test")
 
 
 def test_files_carry_their_sha256(release):
@@ -64,7 +54,7 @@ def test_metadata_and_rai_fields(release):
 
 
 def test_mlcroissant_validates(release):
-    exe = _tool("NEWSFACTS_MLCROISSANT", "mlcroissant")
+    exe = external_tool("NEWSFACTS_MLCROISSANT", "mlcroissant")
     run = subprocess.run(
         [exe, "validate", "--jsonld", str(release / "croissant.json")], capture_output=True, text=True, timeout=120
     )

@@ -8,10 +8,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from external_tools import external_tool
 from newsfacts.build import build_release
 from newsfacts.verify import verify_release
 from release_helpers import load_in_subprocess
-from test_croissant import _tool
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +48,7 @@ def test_the_gold_loads_offline_row_for_row(release: Path, tmp_path: Path) -> No
 
 
 def test_mlcroissant_validates_the_corpus_release(release: Path) -> None:
-    exe = _tool("NEWSFACTS_MLCROISSANT", "mlcroissant")
+    exe = external_tool("NEWSFACTS_MLCROISSANT", "mlcroissant")
     run = subprocess.run(
         [exe, "validate", "--jsonld", str(release / "croissant.json")], capture_output=True, text=True, timeout=300
     )

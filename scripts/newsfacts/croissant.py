@@ -8,12 +8,12 @@ sections (``RAI``), the files and their sha256 from the folder itself, and the r
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from newsfacts.citation import bibtex
 from newsfacts.datasheet import section
+from newsfacts.manifest import file_sha256
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 CONTEXT: dict[str, Any] = {
@@ -86,14 +86,6 @@ ENCODINGS = {
 #: Hugging Face value dtypes → Croissant data types.
 DTYPES = {"string": "sc:Text", "large_string": "sc:Text", "bool": "sc:Boolean"}
 SPDX = "https://spdx.org/licenses/{}.html"
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _file_id(relative: str) -> str:
@@ -184,7 +176,7 @@ def croissant(folder: Path, metadata: dict[str, Any], *, datasheet: str, skip: t
                 "contentUrl": relative,
                 "contentSize": f"{path.stat().st_size} B",
                 "encodingFormat": ENCODINGS.get(path.suffix, "application/octet-stream"),
-                "sha256": _sha256(path),
+                "sha256": file_sha256(path),
             }
         )
     record_sets = []

@@ -17,6 +17,7 @@ import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, field
+from os.path import commonprefix
 from pathlib import Path
 from typing import Any
 
@@ -227,19 +228,11 @@ def _nearest(text: str, needle: str, near: int, old_text: str = "") -> int | Non
     at = text.find(needle)
     while at != -1:
         stop = at + len(needle)
-        shared = _shared(before, text[max(0, at - _CONTEXT) : at][::-1]) + _shared(after, text[stop : stop + _CONTEXT])
+        shared = len(commonprefix([before, text[max(0, at - _CONTEXT) : at][::-1]])) + len(
+            commonprefix([after, text[stop : stop + _CONTEXT]])
+        )
         key = (-shared, abs(at - near))
         if best_key is None or key < best_key:
             best, best_key = at, key
         at = text.find(needle, at + 1)
     return best
-
-
-def _shared(a: str, b: str) -> int:
-    """The length of the common prefix of ``a`` and ``b``."""
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n

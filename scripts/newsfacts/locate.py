@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
+from os.path import commonprefix
 
 _TOKEN = re.compile(r'\s*(?:(?P<str>"(?:[^"\\]|\\.)*")|(?P<punct>[{}\[\]:,])|(?P<lit>[^\s{}\[\]:,"]+))', re.S)
 
@@ -51,7 +52,7 @@ def line_of_pointer(text: str, pointer: str) -> int:
             continue
         # a value starts here
         path = [str(f[1]) for f in stack]
-        depth = _common_prefix(path, target)
+        depth = len(commonprefix([path, target]))
         if depth == len(path) and depth > best_depth:
             best_depth, best_pos = depth, start
             if depth == len(target):
@@ -68,12 +69,3 @@ def _decode_key(token: str) -> str:
         return json.loads(token)
     except ValueError:
         return token[1:-1]
-
-
-def _common_prefix(a: list[str], b: list[str]) -> int:
-    n = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        n += 1
-    return n
