@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -28,21 +30,11 @@ def build(
     Nothing is written when the corpus is invalid (exit 1) or unreadable (exit 2); a failed or
     interrupted build leaves the previous release as it was.
     """
-    from newsfacts.build import InvalidCorpus, build_release
+    from newsfacts.build import build_release
     from newsfacts.progress import byte_progress
 
-    with byte_progress(_input_size(corpus), "build") as progress, interruptible():
-        try:
-            manifest = build_release(corpus, out, withhold_text=withhold_text, jobs=jobs, progress=progress)
-        except InvalidCorpus as exc:
-            emit_report(exc.report, fmt)
-        except OSError as exc:
-            typer.echo(f"{out}: [release-write-failed] {exc}", err=True)
-            typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            typer.echo(f"interrupted: {out} is as it was", err=True)
-            raise typer.Exit(130) from None
+    with byte_progress(_input_size(corpus), "build") as progress, release_writing(out, fmt):
+        manifest = build_release(corpus, out, withhold_text=withhold_text, jobs=jobs, progress=progress)
     typer.echo(describe(out, manifest))
 
 
@@ -65,6 +57,26 @@ def describe(out: Path, manifest) -> str:
         f"built {out}: {content['name']} {content['dataset_version']} (schema {content['schema_version']}), "
         f"documents: {splits}{withheld}; from {source}; content sha256 {content['content_sha256'][:16]}…"
     )
+
+
+@contextmanager
+def release_writing(target: Path, fmt: OutputFormat) -> Iterator[None]:
+    """Turn what can go wrong while writing a release into a message and an exit code: the
+    invalid input's issues (1), an I/O failure (2), an interruption (130; the target is as it was)."""
+    from newsfacts.build import InvalidCorpus
+
+    with interruptible():
+        try:
+            yield
+        except InvalidCorpus as exc:
+            emit_report(exc.report, fmt)
+        except OSError as exc:
+            typer.echo(f"{target}: [release-write-failed] {exc}", err=True)
+            typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            typer.echo(f"interrupted: {target} is as it was", err=True)
+            raise typer.Exit(130) from None
 
 
 class interruptible:

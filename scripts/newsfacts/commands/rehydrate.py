@@ -5,8 +5,7 @@ from typing import Annotated
 
 import typer
 
-from newsfacts.app import OutputFormat, app, emit_report
-from newsfacts.codes import CODES
+from newsfacts.app import OutputFormat, app
 
 
 @app.command()
@@ -25,21 +24,10 @@ def rehydrate(
     Every document's copy must normalise to the text that was annotated (its text_sha256);
     otherwise nothing is written and each such document is named (exit 1).
     """
-    from newsfacts.build import InvalidCorpus
-    from newsfacts.commands.build import describe, interruptible
+    from newsfacts.commands.build import describe, release_writing
     from newsfacts.rehydrate import rehydrate_release
 
     target = out or release
-    with interruptible():
-        try:
-            manifest = rehydrate_release(release, texts, out, jobs=jobs)
-        except InvalidCorpus as exc:
-            emit_report(exc.report, fmt)
-        except OSError as exc:
-            typer.echo(f"{target}: [release-write-failed] {exc}", err=True)
-            typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
-            raise typer.Exit(2) from None
-        except KeyboardInterrupt:
-            typer.echo(f"interrupted: {target} is as it was", err=True)
-            raise typer.Exit(130) from None
+    with release_writing(target, fmt):
+        manifest = rehydrate_release(release, texts, out, jobs=jobs)
     typer.echo(describe(target, manifest).replace("built", "rehydrated", 1))
