@@ -188,3 +188,12 @@ def test_installed_command_validates_the_valid_cases() -> None:
     assert done.returncode == EXIT_OK, done.stderr
     assert done.stdout == ""
     assert done.stderr == "valid: 4 document(s) in 3 file(s); 0 error(s), 0 warning(s)\n"
+
+
+def test_the_cli_imports_no_heavy_library_until_a_command_needs_it() -> None:
+    """`newsfacts --help` answers fast: datasets, pyarrow and jsonschema load inside commands."""
+    code = (
+        "import sys, newsfacts.cli; print(sorted(m for m in ('datasets', 'pyarrow', 'jsonschema') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
