@@ -53,3 +53,39 @@ def test_mlcroissant_validates_the_corpus_release(release: Path) -> None:
         [exe, "validate", "--jsonld", str(release / "croissant.json")], capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def _cli(*args: str) -> None:
+    from newsfacts.cli import app
+    from typer.testing import CliRunner
+
+    result = CliRunner().invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+
+
+def test_render_reads_the_release_as_it_reads_the_corpus(release: Path, tmp_path: Path) -> None:
+    _cli("render", "000_5d72bf2b25391026", "--corpus", str(release), "--out", str(tmp_path / "release.html"))
+    _cli(
+        "render",
+        "000_5d72bf2b25391026",
+        "--corpus",
+        str(ROOT / "corpus" / "documents"),
+        "--out",
+        str(tmp_path / "corpus.html"),
+    )
+    assert (tmp_path / "release.html").read_bytes() == (tmp_path / "corpus.html").read_bytes()
+
+
+def test_brat_from_the_release_imports_back_to_the_gold(release: Path, tmp_path: Path) -> None:
+    _cli("export", "brat", str(release), "--out", str(tmp_path / "brat"))
+    _cli("import", "brat", str(tmp_path / "brat"), "--out", str(tmp_path / "back"))
+    (back,) = sorted((tmp_path / "back").glob("*.json"))
+    gold = json.loads((ROOT / "corpus" / "documents" / "000_5d72bf2b25391026.json").read_text(encoding="utf-8"))
+
+    def without_nulls(doc: dict) -> dict:  # the release carries every optional field, as null when absent
+        return {
+            k: [{f: v for f, v in item.items() if v is not None or f not in ("confidence", "note")} for item in doc[k]]
+            for k in ("entities", "mentions", "quotes", "numeric_facts")
+        }
+
+    assert without_nulls(json.loads(back.read_text(encoding="utf-8"))) == without_nulls(gold)

@@ -22,22 +22,13 @@ def stem(doc: dict[str, Any]) -> str:
 
 
 def load_valid(src: Path) -> tuple[list[dict[str, Any]], Report]:
-    """The documents under ``src`` (file or folder) when all are valid; else the report."""
-    from newsfacts.validate import validate_paths
+    """The documents of ``src`` (a file, a folder or a release folder) when all are valid;
+    else none, and the report saying why."""
+    from newsfacts.sources import load_checked
 
-    report = validate_paths([src])
-    if not report.valid:
-        return [], report
-    files = [src] if src.is_file() else sorted(p for p in src.rglob("*") if p.suffix in (".json", ".jsonl"))
-    docs = []
-    for path in files:
-        if path.name.startswith("."):
-            continue
-        text = path.read_text(encoding="utf-8")
-        docs.extend(
-            [json.loads(text)] if path.suffix == ".json" else [json.loads(x) for x in text.splitlines() if x.strip()]
-        )
-    return docs, report
+    loaded = load_checked(src)
+    report = Report(issues=loaded.issues, files=loaded.files, documents=len(loaded.documents))
+    return (loaded.documents if report.valid else []), report
 
 
 def export_documents(fmt: str, src: Path, out: Path, *, offsets: str = "utf16") -> Report:

@@ -44,6 +44,7 @@ class Loaded:
     path: str
     documents: list[Doc]
     issues: list[Issue]
+    files: int = 0
 
     @property
     def errors(self) -> list[Issue]:
@@ -90,9 +91,9 @@ def load_checked(path: str | os.PathLike[str]) -> Loaded:
         return loaded
     report = validate_paths([p])
     if any(i.severity == "fatal" for i in report.issues):
-        return Loaded(str(p), [], report.issues)
+        return Loaded(str(p), [], report.issues, report.files)
     loaded = _load(p, skip={(i.file, i.line) for i in report.errors})
-    loaded.issues = report.issues
+    loaded.issues, loaded.files = report.issues, report.files
     return loaded
 
 
@@ -149,7 +150,7 @@ def _load_release(path: Path) -> Loaded:
         for row in table.to_pylist():
             decoded = {k: _decode(v, features[k]) for k, v in row.items()}
             docs.append({k: v for k, v in decoded.items() if k in fields})
-    return Loaded(str(path), docs, [])
+    return Loaded(str(path), docs, [], len(files))
 
 
 def _decode(value: Any, feature: Any) -> Any:
