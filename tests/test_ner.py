@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsfacts.ner import ner_rows, outermost, sentence_bounds, tag, tokenize
+from newsfacts.ner import _MARKS, ner_labels, ner_rows, outermost, sentence_bounds, tag, tag_batch, tokenize
 from newsfacts.synthetic import generate_documents
 from release_helpers import minimal
 
@@ -110,3 +110,57 @@ def test_the_build_route_gives_exactly_ner_rows() -> None:
     names = ner_labels()
     built = [{**row, "ner_tags": [names[t] for t in row["ner_tags"]]} for row in table.to_pylist()]
     assert built == [row for doc in docs for row in ner_rows(doc)]
+
+
+def test_the_character_classes_of_the_batch_tokeniser_hold_over_all_of_unicode() -> None:
+    """What ``tag_batch``'s scan relies on: marks, points and apostrophes are neither ``\\w``
+    nor ``\\s``, every ``\\d`` is ``\\w``, nothing is both ``\\w`` and ``\\s``."""
+    import re
+
+    everything = "".join(map(chr, range(0x110000)))
+    word = {m.start() for m in re.finditer(r"\w", everything)}
+    space = {m.start() for m in re.finditer(r"\s", everything)}
+    digit = {m.start() for m in re.finditer(r"\d", everything)}
+    punctuation = {m.start() for m in re.finditer(f"{_MARKS}|[.,'’]", everything)}
+    assert digit <= word and not word & space and not punctuation & (word | space)
+
+
+_TRICKY = "aZé_1٣²., '’\u0301\u200d\ufe0f\U0001f3fb😀—(“”)!?\n\t\u00a0"
+_LABELS = sorted({name[2:] for name in ner_labels() if name != "O"})
+
+
+@st.composite
+def texts_and_spans(draw: Any) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
+    alphabet = st.one_of(st.sampled_from(_TRICKY), st.characters(blacklist_categories=["Cs"]))
+    pieces = st.one_of(alphabet, st.sampled_from(["Dr. ", "U.S. ", ". The", "3,000", "2.5", "’s", "'t ", "1,a"]))
+    texts = draw(st.lists(st.lists(pieces, max_size=40).map("".join), min_size=1, max_size=4))
+    spans = []
+    for text in texts:
+        bounds = st.integers(0, len(text))
+        found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=5))
+        spans.append([(min(a, b), max(a, b), label) for a, b, label in found])
+    return texts, spans
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts_and_spans())
+def test_tag_batch_gives_exactly_what_tag_gives_for_each_text(case: Any) -> None:
+    texts, spans = case
+    batch = tag_batch(texts, spans)
+    tokens: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    tags: list[int] = []
+    firsts: list[int] = []
+    counts = []
+    for text, found in zip(texts, spans, strict=True):
+        one = tag(text, found)
+        firsts += [len(tokens) + first for first, _ in one.sentences]
+        counts.append(len(one.sentences))
+        tokens += one.tokens
+        starts += one.starts
+        ends += one.ends
+        tags += one.tags
+    assert batch.tokens.to_pylist() == tokens
+    assert (batch.starts.tolist(), batch.ends.tolist(), batch.tags.tolist()) == (starts, ends, tags)
+    assert (batch.firsts.tolist(), batch.sentences.tolist()) == (firsts, counts)

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from newsfacts.documents import LAYERS
-from newsfacts.ner import tag
+from newsfacts.ner import tag_batch
 
 #: The configs of a release, the default first.
 CONFIGS = ("documents", *LAYERS, "ner")
@@ -159,32 +159,18 @@ def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None 
 
     ``withheld``: the tokens are null (their offsets and tags stay).
     """
-    tokens: list[str] = []
-    token_starts: list[int] = []
-    token_ends: list[int] = []
-    tags: list[int] = []
-    firsts: list[int] = []  # each sentence's first token, counted over the whole batch
-    per_doc: list[int] = []  # sentences per document
-    texts = documents.column("text").to_pylist()
-    for text, spans in zip(texts, _spans(documents), strict=True):
-        tagged = tag(text, spans)
-        base = len(tokens)
-        tokens += tagged.tokens
-        token_starts += tagged.starts
-        token_ends += tagged.ends
-        tags += tagged.tags
-        firsts += [base + first for first, _ in tagged.sentences]
-        per_doc.append(len(tagged.sentences))
-    first = np.array(firsts, np.int64)
-    last = np.append(first[1:], len(tokens)).astype(np.int64)  # sentences partition the tokens
-    starts_np = np.array(token_starts, np.int32)
-    ends_np = np.array(token_ends, np.int32)
-    counts = np.array(per_doc, np.int64)
+    tagged = tag_batch(documents.column("text").to_pylist(), _spans(documents))
+    first = tagged.firsts.astype(np.int64)
+    n_tokens = len(tagged.tags)
+    last = np.append(first[1:], n_tokens).astype(np.int64)  # sentences partition the tokens
+    starts_np = tagged.starts.astype(np.int32)
+    ends_np = tagged.ends.astype(np.int32)
+    counts = tagged.sentences.astype(np.int64)
     numbers = np.arange(len(first), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
     doc_ids = pc.take(documents.column("doc_id"), pa.array(np.repeat(np.arange(len(counts)), counts))).combine_chunks()
     number_array = pa.array(numbers.astype(np.int32))
-    list_offsets = pa.array(np.append(first, len(tokens)).astype(np.int32))
-    token_array = pa.nulls(len(tokens), pa.string()) if withheld else pa.array(tokens, pa.string())
+    list_offsets = pa.array(np.append(first, n_tokens).astype(np.int32))
+    token_array = pa.nulls(n_tokens, pa.string()) if withheld else tagged.tokens
 
     def lists(values: pa.Array) -> pa.Array:
         return pa.ListArray.from_arrays(list_offsets, values)
@@ -198,7 +184,7 @@ def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None 
         lists(token_array),
         lists(pa.array(starts_np)),
         lists(pa.array(ends_np)),
-        lists(pa.array(np.array(tags, np.int64))),
+        lists(pa.array(tagged.tags)),
     ]
     return pa.Table.from_arrays(columns, schema=(plan or default_plan()).schemas["ner"])
 
