@@ -146,10 +146,11 @@ def example_row(folder: Path, config: str) -> dict[str, Any] | None:
     from datasets import Features
 
     for path in sorted((folder / "data" / config).glob("*.parquet")):
-        table = pq.read_table(path)
-        if table.num_rows:
-            features = Features.from_arrow_schema(table.schema)
-            return _shorten(_labels_as_names(table.slice(0, 1).to_pylist()[0], dict(features)))
+        with pq.ParquetFile(path) as parquet:  # the first row only: a shard can be hundreds of MB
+            first = next(parquet.iter_batches(batch_size=1), None)
+            if first is not None and first.num_rows:
+                features = Features.from_arrow_schema(parquet.schema_arrow)
+                return _shorten(_labels_as_names(first.to_pylist()[0], dict(features)))
     return None
 
 
