@@ -20,25 +20,39 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
-_HEADER = struct.Struct("<Q")
+_HEADER = struct.Struct("<QQ")  # pickle size, number of out-of-band buffers
+_SIZE = struct.Struct("<Q")
 
 
 def _send(stream: IO[bytes], obj: Any) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(_HEADER.pack(len(data)))
+    """The sizes, a pickle, then its out-of-band buffers (protocol 5: Arrow data is written
+    straight from memory, not copied into the pickle first)."""
+    buffers: list[pickle.PickleBuffer] = []
+    data = pickle.dumps(obj, protocol=5, buffer_callback=buffers.append)
+    raws = [buffer.raw() for buffer in buffers]
+    stream.write(_HEADER.pack(len(data), len(raws)) + b"".join(_SIZE.pack(raw.nbytes) for raw in raws))
     stream.write(data)
+    for raw in raws:
+        stream.write(raw)
     stream.flush()
+
+
+def _read(stream: IO[bytes], size: int) -> bytes:
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return data
 
 
 def _receive(stream: IO[bytes]) -> Any:
     header = stream.read(_HEADER.size)
     if len(header) < _HEADER.size:
         raise EOFError
-    (size,) = _HEADER.unpack(header)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
+    size, count = _HEADER.unpack(header)
+    block = _read(stream, _SIZE.size * count)
+    sizes = [_SIZE.unpack_from(block, i * _SIZE.size)[0] for i in range(count)]
+    data = _read(stream, size)
+    return pickle.loads(data, buffers=[_read(stream, n) for n in sizes])
 
 
 class WorkerDied(RuntimeError):
