@@ -270,6 +270,12 @@ def _classes(code_points: np.ndarray) -> np.ndarray:
     return out
 
 
+@cache
+def _ascii_spaces() -> np.ndarray:
+    """By byte value: an ASCII space character (bytes from 0x80 are never a whole character)."""
+    return np.append(_bmp_classes()[:0x80] == _SPACE, np.zeros(0x80, bool))
+
+
 class TaggedBatch(NamedTuple):
     """``tag`` over a batch of texts: every token of every text in order, arrays."""
 
@@ -303,10 +309,11 @@ def tag_batch(texts: Sequence[str], spans: Iterable[Iterable[tuple[int, int, str
     w, w_before, w_before2, w_after = isw[2 : n + 2], isw[1 : n + 1], isw[:n], isw[3 : n + 3]
     apostrophe_before = before == _APOSTROPHE
     in_run = (w & w_before) | ((cls == _APOSTROPHE) & w_before & w_after) | (w & apostrophe_before & w_before2)
-    run_start = np.maximum.accumulate(np.where(in_run, 0, np.arange(n, dtype=np.int32)))
+    index = np.arange(n, dtype=np.int32)
+    run_start = np.maximum.accumulate(np.where(in_run, 0, index))
     word = cls == _WORD
-    seen = np.cumsum(word, dtype=np.int32)
-    worded = (seen - seen[run_start] + word[run_start]) > 0  # a word character at or before, in the run
+    last_word = np.maximum.accumulate(np.where(word, index, -1))
+    worded = last_word >= run_start  # a word character at or before, in the run
     word_token = np.zeros(n + 4, bool)
     word_token[2 : n + 2] = w & worded
     number_token = np.zeros(n + 4, bool)
@@ -326,21 +333,28 @@ def tag_batch(texts: Sequence[str], spans: Iterable[Iterable[tuple[int, int, str
         cut[bounds[(bounds >= 0) & (bounds < n)]] = True
     start = ~space & (~cont | cut)
     starts = np.flatnonzero(start)
-    edges = np.append(np.flatnonzero(space | start), n)
-    ends = edges[np.searchsorted(edges, starts, "right")]
+    edges = np.empty(n + 1, bool)  # a token ends before a space, a token's start or the end
+    np.logical_or(space, start, out=edges[:n])
+    edges[n] = True
+    ends = np.flatnonzero(edges[1:] & ~space) + 1
     firsts_of_texts = np.searchsorted(starts, bases)
     counts = np.diff(np.append(firsts_of_texts, len(starts)))
     offsets = np.repeat(bases, counts)
     # token strings: the UTF-8 bytes of the tokens, gathered
     data = np.frombuffer(joined.encode("utf-8"), np.uint8)
-    widths = 1 + (points >= 0x80).astype(np.int64) + (points >= 0x800) + (points > 0xFFFF)
-    byte_at = np.zeros(n + 1, np.int64)
-    np.cumsum(widths, out=byte_at[1:])
-    byte_starts, byte_ends = byte_at[starts], byte_at[ends]
-    inside = np.zeros(len(data) + 1, np.int8)
-    inside[byte_starts] += 1
-    inside[byte_ends] -= 1
-    values = data[np.cumsum(inside[:-1], dtype=np.int8) > 0]
+    wide = np.flatnonzero(points >= 0x80)  # few: a character's UTF-8 bytes beyond its first, summed
+    extra = np.zeros(len(wide) + 1, np.int64)
+    np.cumsum(1 + (points[wide] >= 0x800) + (points[wide] > 0xFFFF), out=extra[1:])
+    byte_starts = starts + extra[np.searchsorted(wide, starts)]
+    byte_ends = ends + extra[np.searchsorted(wide, ends)]
+    ascii_space = _ascii_spaces()[data]
+    if np.count_nonzero(ascii_space) == np.count_nonzero(space):  # every space is one byte < 0x80
+        values = data[~ascii_space]  # the tokens cover every character but the spaces
+    else:
+        inside = np.zeros(len(data) + 1, np.int8)
+        inside[byte_starts] += 1
+        inside[byte_ends] -= 1
+        values = data[np.cumsum(inside[:-1], dtype=np.int8) > 0]
     value_offsets = np.zeros(len(starts) + 1, np.int64)
     np.cumsum(byte_ends - byte_starts, out=value_offsets[1:])
     if value_offsets[-1] >= 2**31:
@@ -374,7 +388,10 @@ def _sentence_cuts(text: str, points: np.ndarray, span_starts: np.ndarray, span_
     keep = np.ones(len(at), bool)
     spaces = np.flatnonzero((points == 0x20) | (points == 0x0A))  # the last one before ``at`` starts the word
     word_starts = np.append(-1, spaces)[np.searchsorted(spaces, at)] + 1
-    for k in np.flatnonzero(points[at] == 0x2E).tolist():  # a full stop
+    lengths = at - word_starts
+    quoted = np.isin(points[np.minimum(word_starts, len(points) - 1)], [ord(c) for c in "“‘\"'("])
+    longest = max(map(len, _ABBREVIATIONS))
+    for k in np.flatnonzero((points[at] == 0x2E) & ((lengths <= longest) | quoted)).tolist():  # a full stop
         word = text[word_starts[k] : at[k]].lstrip("“‘\"'(")
         keep[k] = not (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()))
     span = np.searchsorted(span_starts, end) - 1  # the last span starting before the cut
