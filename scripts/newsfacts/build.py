@@ -33,7 +33,6 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.codes import issue
@@ -100,6 +99,7 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
 
     result = BatchResult(size=sum(len(r.data) for r in batch), records=len(batch))
     gold: list[Record] = []
+    by_split: dict[str, list[Record]] = {}  # read apart: no filtering of nested columns afterwards
     for record in batch:
         found, key = validate_record(record)
         result.issues += found
@@ -107,18 +107,18 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
             result.keys.append(key)
             if key.annotation_set == "gold":
                 gold.append(record)
+                by_split.setdefault(key.split, []).append(record)
     if not convert or not gold or any(i.severity != "warning" for i in result.issues):
         return result
     try:
-        documents = read_documents([_one_line(r.data) for r in gold], plan)
+        parts = {
+            split: read_documents([_one_line(r.data) for r in by_split[split]], plan) for split in sorted(by_split)
+        }
     except (pa.ArrowInvalid, ValueError):
         result.issues += _locate_conversion_failure(gold, plan)
         return result
-    del gold
-    splits = documents.column("split")
-    names = sorted(set(splits.to_pylist()))
-    for split in names:
-        part = documents if len(names) == 1 else documents.filter(pc.equal(splits, split))
+    del gold, by_split
+    for split, part in parts.items():
         try:
             result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
         except (pa.ArrowInvalid, ValueError) as exc:
