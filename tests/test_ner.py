@@ -132,7 +132,12 @@ _LABELS = sorted({name[2:] for name in ner_labels() if name != "O"})
 @st.composite
 def texts_and_spans(draw: Any) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
     alphabet = st.one_of(st.sampled_from(_TRICKY), st.characters(blacklist_categories=["Cs"]))
-    pieces = st.one_of(alphabet, st.sampled_from(["Dr. ", "U.S. ", ". The", "3,000", "2.5", "’s", "'t ", "1,a"]))
+    pieces = st.one_of(
+        alphabet,
+        st.sampled_from(
+            ["Dr. ", "U.S. ", ". The", "3,000", "2.5", "’s", "'t ", "1,a", "?!", ".” B", "!) 3", '." “Z', "... x"]
+        ),
+    )
     texts = draw(st.lists(st.lists(pieces, max_size=40).map("".join), min_size=1, max_size=4))
     spans = []
     for text in texts:
