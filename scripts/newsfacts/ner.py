@@ -287,18 +287,83 @@ class TaggedBatch(NamedTuple):
     sentences: np.ndarray  # sentences per text
 
 
+@cache
+def span_labels() -> tuple[str, ...]:
+    """The OntoNotes labels, sorted as strings: ``SpanArrays.labels`` index this."""
+    return tuple(sorted(_bio_ids()))
+
+
+class SpanArrays(NamedTuple):
+    """The spans of a batch of texts, as arrays: ``tag_batch_arrays``' input."""
+
+    texts: np.ndarray  # the text each span belongs to (its index in the batch)
+    starts: np.ndarray
+    ends: np.ndarray
+    labels: np.ndarray  # indexes into ``span_labels()``
+
+
 def tag_batch(texts: Sequence[str], spans: Iterable[Iterable[tuple[int, int, str]]]) -> TaggedBatch:
     """``tag`` for each of ``texts`` with its ``spans`` (one iterable per text), at once."""
+    rank = {label: i for i, label in enumerate(span_labels())}
+    lists = list(spans)
+    if len(lists) != len(texts):
+        raise ValueError(f"{len(lists)} span lists for {len(texts)} texts")
+    rows = [(i, s, e, rank[label]) for i, found in enumerate(lists) for s, e, label in found]
+    columns = np.array(rows, np.int64).reshape(-1, 4).T
+    return tag_batch_arrays(texts, SpanArrays(*columns))
+
+
+def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """``outermost`` of each text's spans at once: (starts over the joined texts, ends, labels),
+    sorted; None when two spans cross (then ``outermost`` decides, text by text).
+
+    ``outermost`` keeps, of the spans sharing a start, the longest (of equal ones, the first
+    label); of these, a span starting at or after the end of the last one kept. When no span
+    dropped reaches beyond that end (nesting, not crossing), the last one kept ends at the
+    running maximum of all ends so far: a comparison per span, no loop."""
+    if not len(spans.starts):
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    low = min(int(spans.starts.min()), 0)
+    width = max(int(spans.ends.max()), int(spans.starts.max())) - low + 2
+    shift = spans.texts * width - low  # each text's spans above the previous text's
+    starts, ends = spans.starts + shift, spans.ends + shift
+    order = np.lexsort((spans.labels, -ends, starts))  # by start, the longest first, then label
+    starts, ends, labels, texts = starts[order], ends[order], spans.labels[order], spans.texts[order]
+    first = np.ones(len(starts), bool)
+    first[1:] = starts[1:] != starts[:-1]
+    starts, ends, labels, texts = starts[first], ends[first], labels[first], texts[first]
+    reach = np.maximum.accumulate(ends)
+    before = np.empty(len(ends), np.int64)
+    before[0] = -1
+    before[1:] = reach[:-1]
+    kept = starts >= before
+    if np.any(~kept & (ends > before)):  # a dropped span crossing past the last kept end
+        return None
+    offsets = bases[texts[kept]] - shift[order][first][kept]
+    return starts[kept] + offsets, ends[kept] + offsets, labels[kept]
+
+
+def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
+    """``tag_batch`` with the spans given as arrays."""
     joined = "\n".join(texts)  # a line break is a space: no token crosses it
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
     bases = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in ``joined``
     # the spans kept, over ``joined``
+    names = span_labels()
     bio = _bio_ids()
-    kept = []
-    for base, found in zip(bases.tolist(), spans, strict=True):
-        kept += [(base + s, base + e, label) for s, e, label in outermost(found)]
-    span_starts = np.array([s for s, _, _ in kept], np.int64)
-    span_ends = np.array([e for _, e, _ in kept], np.int64)
+    found = _outermost_arrays(spans, bases)
+    if found is None:  # crossing spans: text by text
+        kept = []
+        for i, base in enumerate(bases.tolist()):
+            mine = spans.texts == i
+            triples = zip(
+                spans.starts[mine].tolist(), spans.ends[mine].tolist(), spans.labels[mine].tolist(), strict=True
+            )
+            kept += [(base + s, base + e, label) for s, e, label in outermost(triples)]
+        found = tuple(np.array([k[j] for k in kept], np.int64) for j in range(3))
+    span_starts, span_ends, span_labels_ = found
+    bio_table = np.array([bio[name] for name in names], np.int64).reshape(-1, 2)
     # tokens
     points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
     n = len(points)
@@ -366,9 +431,9 @@ def tag_batch(texts: Sequence[str], spans: Iterable[Iterable[tuple[int, int, str
     first = np.searchsorted(starts, span_starts)
     width = np.maximum(np.searchsorted(starts, span_ends) - first, 0)
     tags = np.zeros(len(starts), np.int64)
-    if len(kept):
-        b_ids = np.array([bio[label][0] for _, _, label in kept], np.int64)
-        i_ids = np.array([bio[label][1] for _, _, label in kept], np.int64)
+    if len(span_starts):
+        b_ids = bio_table[span_labels_, 0]
+        i_ids = bio_table[span_labels_, 1]
         spread = np.repeat(first - np.cumsum(width) + width, width) + np.arange(width.sum())
         tags[spread] = np.repeat(i_ids, width)
         opened = width > 0

@@ -15,7 +15,7 @@ Every function takes and returns ``pa.Table``s whose schema is the config's ``ar
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from newsfacts.documents import LAYERS
-from newsfacts.ner import tag_batch
+from newsfacts.ner import SpanArrays, span_labels, tag_batch_arrays
 
 #: The configs of a release, the default first.
 CONFIGS = ("documents", *LAYERS, "ner")
@@ -129,29 +129,25 @@ def layer_table(documents: pa.Table, layer: str, plan: Plan | None = None) -> pa
     return pa.Table.from_arrays([doc_ids.combine_chunks(), *fields], schema=plan.schemas[layer])
 
 
-def _spans(documents: pa.Table) -> Iterator[list[tuple[int, int, str]]]:
-    """Per document, the (start, end, OntoNotes label) spans the NER view tags."""
-    mentions = documents.column("mentions").combine_chunks()
-    facts = documents.column("numeric_facts").combine_chunks()
-    m = pc.list_flatten(mentions)
-    f = pc.list_flatten(facts)
-    m_offsets = mentions.offsets.to_pylist()
-    f_offsets = facts.offsets.to_pylist()
-    m_start, m_end = m.field("start").to_pylist(), m.field("end").to_pylist()
-    m_type, m_kind = m.field("type").to_pylist(), m.field("kind").to_pylist()
-    f_start, f_end, f_type = f.field("start").to_pylist(), f.field("end").to_pylist(), f.field("ontonotes_type")
-    f_type = f_type.to_pylist()
-    base_m, base_f = m_offsets[0], f_offsets[0]
-    for i in range(len(documents)):
-        a, b = m_offsets[i] - base_m, m_offsets[i + 1] - base_m
-        spans = [
-            (s, e, t)
-            for s, e, t, k in zip(m_start[a:b], m_end[a:b], m_type[a:b], m_kind[a:b], strict=True)
-            if k == "name"
-        ]
-        a, b = f_offsets[i] - base_f, f_offsets[i + 1] - base_f
-        spans += zip(f_start[a:b], f_end[a:b], f_type[a:b], strict=True)
-        yield spans
+def _spans(documents: pa.Table) -> SpanArrays:
+    """The (text, start, end, OntoNotes label) spans the NER view tags, as arrays."""
+    labels = pa.array(span_labels(), pa.string())
+    parts = []
+    for layer, label in (("mentions", "type"), ("numeric_facts", "ontonotes_type")):
+        column = documents.column(layer).combine_chunks()
+        items = pc.list_flatten(column)
+        texts = pc.list_parent_indices(column)
+        if layer == "mentions":
+            name = pc.equal(items.field("kind"), "name")
+            items, texts = items.filter(name), texts.filter(name)
+        ranks = pc.index_in(items.field(label), value_set=labels)
+        if ranks.null_count:
+            unknown = pc.filter(items.field(label), ranks.is_null())[0].as_py()
+            raise KeyError(unknown)
+        parts.append([texts, items.field("start"), items.field("end"), ranks])
+    return SpanArrays(
+        *(np.concatenate([p[i].to_numpy(zero_copy_only=False) for p in parts]).astype(np.int64) for i in range(4))
+    )
 
 
 def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None) -> pa.Table:
@@ -159,7 +155,7 @@ def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None 
 
     ``withheld``: the tokens are null (their offsets and tags stay).
     """
-    tagged = tag_batch(documents.column("text").to_pylist(), _spans(documents))
+    tagged = tag_batch_arrays(documents.column("text").to_pylist(), _spans(documents))
     first = tagged.firsts.astype(np.int64)
     n_tokens = len(tagged.tags)
     last = np.append(first[1:], n_tokens).astype(np.int64)  # sentences partition the tokens
