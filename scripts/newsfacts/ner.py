@@ -261,7 +261,7 @@ def _bmp_classes() -> np.ndarray:
 
 
 def _classes(code_points: np.ndarray) -> np.ndarray:
-    out = _bmp_classes()[np.minimum(code_points, 0xFFFF)]
+    out = np.take(_bmp_classes(), code_points, mode="clip")  # beyond the BMP: 0xFFFF's, then fixed
     astral = np.flatnonzero(code_points > 0xFFFF)
     if len(astral):
         values = code_points[astral]
@@ -440,8 +440,10 @@ def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
         tags[first[opened]] = b_ids[opened]
     # sentences: from each text's first token and the first token at or after each cut
     cuts = _sentence_cuts(joined, points, span_starts, span_ends)
-    firsts = np.union1d(firsts_of_texts, np.searchsorted(starts, cuts))
-    firsts = firsts[firsts < len(starts)]
+    is_first = np.zeros(len(starts) + 1, bool)  # a mark per token: no sort
+    is_first[firsts_of_texts] = True
+    is_first[np.searchsorted(starts, cuts)] = True
+    firsts = np.flatnonzero(is_first[: len(starts)])
     sentences = np.diff(np.searchsorted(firsts, np.append(firsts_of_texts, len(starts))))
     return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
 
