@@ -69,7 +69,7 @@ class ContentHash:
         kind = array.type
         n = len(array)
         valid = np.ones(n, np.uint8) if array.null_count == 0 else array.is_valid().to_numpy(zero_copy_only=False)
-        self._streams[f"{path}!valid"].update(valid.astype(np.uint8).tobytes())
+        self._streams[f"{path}!valid"].update(_contiguous(valid.astype(np.uint8, copy=False)))
         self.nbytes += (n + 7) // 8 if array.null_count else 0
         if pa.types.is_struct(kind):
             for i, child in enumerate(array.flatten()):
@@ -87,8 +87,8 @@ class ContentHash:
             self._streams[f"{path}!utf8"].update(data)
             self.nbytes += 4 * (n + 1) + len(data)
         elif pa.types.is_floating(kind):
-            values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8")
-            self._streams[path].update(values.tobytes())
+            values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8", copy=False)
+            self._streams[path].update(_contiguous(values))
             self.nbytes += n * kind.bit_width // 8
         elif pa.types.is_integer(kind) or pa.types.is_boolean(kind):
             self._streams[path].update(_int64(pc.fill_null(array, 0) if array.null_count else array))
@@ -101,9 +101,14 @@ class ContentHash:
         return hashlib.sha256(lines.encode()).hexdigest()
 
 
-def _int64(array: pa.Array) -> bytes:
+def _int64(array: pa.Array) -> np.ndarray:
+    """The values as little-endian int64 (hashed as they lie in memory: no copy to bytes)."""
     values = array.to_numpy(zero_copy_only=False)
-    return values.astype("<i8").tobytes()
+    return _contiguous(values.astype("<i8", copy=False))
+
+
+def _contiguous(values: np.ndarray) -> np.ndarray:
+    return values if values.flags.c_contiguous else np.ascontiguousarray(values)
 
 
 def _string_data(array: pa.Array) -> memoryview | bytes:
