@@ -315,7 +315,8 @@ def tag_batch(texts: Sequence[str], spans: Iterable[Iterable[tuple[int, int, str
 
 def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
     """``outermost`` of each text's spans at once: (starts over the joined texts, ends, labels),
-    sorted; None when two spans cross (then ``outermost`` decides, text by text).
+    sorted; None when two spans cross, or a span is empty or starts below 0 (then ``outermost``
+    decides, text by text).
 
     ``outermost`` keeps, of the spans sharing a start, the longest (of equal ones, the first
     label); of these, a span starting at or after the end of the last one kept. When no span
@@ -324,9 +325,9 @@ def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray,
     if not len(spans.starts):
         empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    low = min(int(spans.starts.min()), 0)
-    width = max(int(spans.ends.max()), int(spans.starts.max())) - low + 2
-    shift = spans.texts * width - low  # each text's spans above the previous text's
+    if spans.starts.min() < 0 or np.any(spans.ends <= spans.starts):  # no such span in a valid document
+        return None
+    shift = spans.texts * (int(spans.ends.max()) + 2)  # each text's spans above the previous text's
     starts, ends = spans.starts + shift, spans.ends + shift
     order = np.lexsort((spans.labels, -ends, starts))  # by start, the longest first, then label
     starts, ends, labels, texts = starts[order], ends[order], spans.labels[order], spans.texts[order]
