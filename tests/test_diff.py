@@ -71,3 +71,12 @@ def test_diff_command(tmp_path):
     as_json = json.loads(CliRunner().invoke(app, ["diff", str(a), str(b), "--format", "json"]).stdout)
     assert as_json["counts"]["quotes"]["removed"] == 1
     assert CliRunner().invoke(app, ["diff", str(a), str(tmp_path / "nope")]).exit_code == 2
+
+
+def test_unreadable_documents_are_a_usage_error_not_a_traceback(tmp_path):
+
+    (tmp_path / "x.json").write_text('{"broken', encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path), str(tmp_path)])
+    assert result.exit_code == 2
+    assert "[invalid-json]" in result.stderr and "x.json:1" in result.stderr
+    assert "Traceback" not in result.output

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsfacts.documents import LAYERS, iter_corpus
+from newsfacts.documents import LAYERS
 
 
 @dataclass
@@ -60,34 +60,15 @@ class CorpusDiff:
         }
 
 
-def _label_names(value: Any, feature: Any) -> Any:
-    from datasets import ClassLabel, List
-
-    if isinstance(feature, ClassLabel) and isinstance(value, int):
-        return feature.int2str(value)
-    if isinstance(feature, List) and isinstance(value, list):
-        return [_label_names(v, feature.feature) for v in value]
-    if isinstance(feature, dict) and isinstance(value, dict):
-        return {k: _label_names(v, feature[k]) if k in feature else v for k, v in value.items()}
-    return value
-
-
 def load_documents(folder: Path) -> dict[str, dict[str, Any]]:
-    """The documents of a release folder or a corpus folder, by doc_id."""
-    parquet = sorted((folder / "data" / "documents").glob("*.parquet"))
-    if parquet:
-        import pyarrow.parquet as pq
-        from datasets import Features
+    """The gold documents of a release folder or a corpus folder, by doc_id.
 
-        docs = []
-        for path in parquet:
-            table = pq.read_table(path)
-            features = dict(Features.from_arrow_schema(table.schema))
-            docs += [_label_names(row, features) for row in table.to_pylist()]
-    else:
-        root = folder / "documents" if (folder / "documents").is_dir() else folder
-        docs = list(iter_corpus(root))
-    return {doc["doc_id"]: doc for doc in docs}
+    Raises ``newsfacts.sources.SourceError`` when the folder cannot be read.
+    """
+    from newsfacts.sources import is_release, load_documents, select_set
+
+    root = folder / "documents" if not is_release(folder) and (folder / "documents").is_dir() else folder
+    return {doc["doc_id"]: doc for doc in select_set(load_documents(root), "gold")}
 
 
 def _clean(item: dict[str, Any]) -> dict[str, Any]:

@@ -5,7 +5,7 @@ A source is one of:
 * a ``.json`` file (one document) or a ``.jsonl`` file (one document per line);
 * a folder of such files (searched recursively, hidden entries skipped) — every record is
   returned, whatever its ``annotation.set``: the caller filters (``select_set``);
-* a release folder (it has ``MANIFEST.json``): ``data/documents/*.parquet`` is read with
+* a release folder (it has ``MANIFEST.json`` or ``data/documents/``): ``data/documents/*.parquet`` is read with
   pyarrow and ClassLabel integers are turned back into their names using the ``datasets``
   features stored in the file's ``huggingface`` metadata.
 
@@ -52,7 +52,8 @@ class Loaded:
 
 
 def is_release(path: Path) -> bool:
-    return path.is_dir() and (path / "MANIFEST.json").is_file()
+    """A release folder: it has a manifest, or (a release that lost it) data/documents/."""
+    return path.is_dir() and ((path / "MANIFEST.json").is_file() or (path / "data" / "documents").is_dir())
 
 
 def load_documents(path: str | os.PathLike[str]) -> list[Doc]:

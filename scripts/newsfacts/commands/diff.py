@@ -18,11 +18,17 @@ def diff(
     """Report, per document and layer, the annotations added (+), removed (-) and changed (~)
     between two versions — the release notes' numbers. Annotations are matched by id."""
     from newsfacts.diff import diff_folders, render_text
+    from newsfacts.sources import SourceError
 
     for path in (old, new):
         if not path.is_dir():
             fail(f"not a folder: {path}")
-    result = diff_folders(old, new)
+    try:
+        result = diff_folders(old, new)
+    except SourceError as exc:
+        for problem in exc.issues:
+            typer.echo(problem.render(), err=True)
+        raise typer.Exit(2) from None
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
