@@ -15,7 +15,6 @@ documents: the result equals the release built from the corpus without ``--withh
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,7 @@ import pyarrow.parquet as pq
 from newsfacts.build import InvalidCorpus, Progress, write_release
 from newsfacts.checks import iter_spans
 from newsfacts.codes import issue
-from newsfacts.ingest import normalise_text
+from newsfacts.ingest import normalise_text, sha256_hex
 from newsfacts.manifest import MANIFEST, Manifest
 from newsfacts.reading import Record
 from newsfacts.report import Issue, Report
@@ -81,7 +80,7 @@ def rehydrated_records(release: Path, manifest: Manifest, texts: Path, problems:
                 issue("text-copy-differs", f"document {doc['doc_id']!r}: cannot read {copy}: {exc}", **where)
             )
             continue
-        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        digest = sha256_hex(text)
         if digest != doc["text_sha256"]:
             problems.append(
                 issue(

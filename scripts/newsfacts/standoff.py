@@ -24,12 +24,12 @@ the region's ``file``/``line``; it never raises on bad input.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 from newsfacts.codes import issue
 from newsfacts.documents import LAYERS
+from newsfacts.ingest import sha256_hex
 from newsfacts.report import Issue
 from newsfacts.schema import document_schema
 
@@ -138,7 +138,7 @@ def default_meta(text: str, doc_id: str, origin: str) -> dict[str, Any]:
         "doc_id": doc_id,
         "title": text.split("\n", 1)[0],
         "language": "en",
-        "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "text_sha256": sha256_hex(text),
         "source": {**source, "seed_file": None, "seed_sha256": None},
         "text_license": dict(unknown),
         "annotation_license": dict(unknown),

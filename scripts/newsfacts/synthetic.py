@@ -17,7 +17,6 @@ the rule table; the texts are invented, not news.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from newsfacts.ingest import sha256_hex
 from newsfacts.schema import interval_rules, schema_version
 
 #: Roughly how long a generated text is, in code points.
@@ -518,7 +518,7 @@ class _Builder:
             "text": text,
             "title": text[: text.index("\n")],
             "language": "en",
-            "text_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+            "text_sha256": sha256_hex(text),
             "source": _source(),
             "text_license": _license(),
             "annotation_license": _license(),
