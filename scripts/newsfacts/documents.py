@@ -62,15 +62,6 @@ def write_atomic(path: Path, content: str) -> None:
 
 def iter_corpus(folder: Path, annotation_set: str | None = "gold") -> Iterator[dict[str, Any]]:
     """The documents under ``folder`` (found as the validator finds them), of one annotation set."""
-    from newsfacts.reading import discover
+    from newsfacts.sources import load_documents, select_set
 
-    files, _ = discover([folder])
-    for path in files:
-        if path.suffix == ".jsonl":
-            lines = path.read_text(encoding="utf-8").splitlines()
-            docs = [json.loads(line) for line in lines if line.strip()]
-        else:
-            docs = [load_document(path)]
-        for doc in docs:
-            if annotation_set is None or doc.get("annotation", {}).get("set") == annotation_set:
-                yield doc
+    yield from select_set(load_documents(folder), annotation_set)
