@@ -1,0 +1,50 @@
+"""newsfacts.pool: results in task order, errors handed back, Arrow data through wide pipes."""
+
+from __future__ import annotations
+
+import fcntl
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from newsfacts.pool import PIPE_BYTES, _widen, map_ordered
+
+F_GETPIPE_SZ = 1032
+
+
+def test_results_come_in_task_order_whatever_finishes_first() -> None:
+    tasks = [((3 - i % 3) * 0.02,) for i in range(12)]  # later tasks often finish first
+    assert list(map_ordered("time:sleep", tasks, 3)) == [None] * 12
+    assert list(map_ordered("builtins:divmod", [(i, 4) for i in range(9)], 2)) == [divmod(i, 4) for i in range(9)]
+
+
+def test_a_task_that_raises_raises_in_the_caller() -> None:
+    with pytest.raises(ZeroDivisionError):
+        list(map_ordered("builtins:divmod", [(1, 1), (1, 0), (2, 1)], 2))
+
+
+def test_arrow_tables_cross_intact() -> None:
+    table = pa.table({"n": list(range(300_000)), "s": [str(i) for i in range(300_000)]})  # several MiB
+    (back,) = map_ordered("pyarrow:concat_tables", [([table],)], 1)
+    assert back.equals(table)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ is Linux's")
+def test_pipes_are_widened_where_the_system_allows() -> None:
+    ceiling = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+    proc = subprocess.Popen(["cat"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        before = fcntl.fcntl(proc.stdin.fileno(), F_GETPIPE_SZ)
+        _widen(proc.stdin)
+        _widen(proc.stdout)
+        after = [fcntl.fcntl(s.fileno(), F_GETPIPE_SZ) for s in (proc.stdin, proc.stdout)]
+    finally:
+        proc.stdin.close()
+        proc.wait()
+        proc.stdout.close()
+    if ceiling >= PIPE_BYTES:
+        assert after == [PIPE_BYTES, PIPE_BYTES]
+    else:  # refused: the pipe keeps its size, and nothing is raised
+        assert after[0] == before
