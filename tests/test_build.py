@@ -157,6 +157,24 @@ def test_duckdb_reads_the_same_rows_from_data(built: tuple[Path, Manifest]) -> N
     assert got == want
     every = duckdb.sql(f"SELECT count(*) FROM read_parquet('{release}/data/documents/*.parquet')").fetchall()
     assert every == [(sum(len(d) for d in gold_by_split().values()),)]
+    ner = pq.read_table(release / "data" / "ner" / "train-00000-of-00001.parquet")  # offsets delta-encoded in lists
+    query = f"SELECT id, token_starts, token_ends, ner_tags FROM read_parquet('{release}/data/ner/train-*.parquet')"
+    assert duckdb.sql(query).fetchall() == list(
+        zip(*(ner.column(c).to_pylist() for c in ("id", "token_starts", "token_ends", "ner_tags")), strict=True)
+    )
+
+
+def test_parquet_encodings_and_statistics(built: tuple[Path, Manifest]) -> None:
+    """Offsets (int32) are delta-encoded, everything else dictionary-encoded; statistics outside lists only."""
+    release, manifest = built
+    for name in (n for n in manifest.content["files"] if n.endswith(".parquet")):
+        group = pq.ParquetFile(release / name).metadata.row_group(0)
+        for i in range(group.num_columns):
+            column = group.column(i)
+            offsets = column.physical_type == "INT32"
+            assert ("DELTA_BINARY_PACKED" in column.encodings) == offsets, (name, column.path_in_schema)
+            assert ("RLE_DICTIONARY" in column.encodings) == (not offsets), (name, column.path_in_schema)
+            assert column.is_stats_set == (".list." not in column.path_in_schema), (name, column.path_in_schema)
 
 
 # --- refusals and atomicity -------------------------------------------------------------------

@@ -51,7 +51,8 @@ ROW_GROUP_ROWS = {"documents": 2_500, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 50_000
 #: A shard is closed after the row group that takes it past this many bytes of Arrow data.
 MAX_SHARD_BYTES = 256 * 2**20
-#: Fixed Parquet writer options (every option changes the bytes).
+#: Fixed Parquet writer options (every option changes the bytes); ``parquet_options`` adds the
+#: per-column ones.
 PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "compression_level": 1,
@@ -172,6 +173,7 @@ class SplitWriter:
     def __init__(self, folder: Path, config: str, split: str, schema: pa.Schema) -> None:
         self.folder, self.config, self.split, self.schema = folder, config, split, schema
         self.group_rows = ROW_GROUP_ROWS.get(config, DEFAULT_ROW_GROUP_ROWS)
+        self.options = parquet_options(schema)
         self.pending: list[pa.Table] = []
         self.pending_rows = 0
         self.rows = 0
@@ -199,7 +201,7 @@ class SplitWriter:
             self.folder.mkdir(parents=True, exist_ok=True)
             path = self.folder / f"{self.split}-{len(self.shards):05d}.parquet.part"
             self.shards.append(path)
-            self._writer = pq.ParquetWriter(path, self.schema, **PARQUET_OPTIONS)
+            self._writer = pq.ParquetWriter(path, self.schema, **self.options)
             self._shard_bytes = 0
         before = self.hash.nbytes
         self.hash.update(group)
@@ -226,6 +228,44 @@ class SplitWriter:
             path.rename(final)
             names.append(f"data/{self.config}/{final.name}")
         return names
+
+
+def parquet_leaves(schema: pa.Schema) -> list[tuple[str, pa.DataType, bool]]:
+    """Each leaf column as Parquet names it (``a.list.element.b``), its type, and whether it lies in a list."""
+    found: list[tuple[str, pa.DataType, bool]] = []
+
+    def walk(path: str, kind: pa.DataType, in_list: bool) -> None:
+        if pa.types.is_struct(kind):
+            for i in range(kind.num_fields):
+                walk(f"{path}.{kind.field(i).name}", kind.field(i).type, in_list)
+        elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            walk(f"{path}.list.element", kind.value_type, True)
+        else:
+            found.append((path, kind, in_list))
+
+    for each in schema:
+        walk(each.name, each.type, False)
+    return found
+
+
+def parquet_options(schema: pa.Schema) -> dict[str, Any]:
+    """``PARQUET_OPTIONS`` with the per-column choices for ``schema``'s columns.
+
+    - 32-bit integers (the offsets: ``features`` makes every bounded integer int32, ClassLabel ids
+      are int64) are DELTA_BINARY_PACKED instead of dictionary-encoded: they hardly repeat, and
+      their neighbours are close (the release is about 30% smaller, and written faster);
+    - statistics (min/max/nulls per row group) are kept for the columns outside lists (``doc_id``,
+      ``split``, offsets, …), which readers use to skip row groups; they are left out inside lists,
+      where no reader filters on them and computing them costs about a tenth of the writing.
+    """
+    leaves = parquet_leaves(schema)
+    delta = [path for path, kind, _ in leaves if pa.types.is_int32(kind)]
+    return {
+        **PARQUET_OPTIONS,
+        "use_dictionary": [path for path, _, _ in leaves if path not in delta],
+        "column_encoding": dict.fromkeys(delta, "DELTA_BINARY_PACKED"),
+        "write_statistics": [path for path, _, in_list in leaves if not in_list],
+    }
 
 
 def parquet_metadata(config: str, metadata: dict[str, Any], withheld: bool) -> dict[str, Any]:
