@@ -206,6 +206,34 @@ def test_an_invalid_corpus_is_refused_and_the_release_kept(tmp_path: Path) -> No
     assert set(os.listdir(tmp_path)) == {"corpus", "out"}  # no staging folder left
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_build_reports_what_validate_reports(tmp_path: Path, jobs: int) -> None:
+    """The build checks spans batch-wide (batch_checks); on any doubt it validates in full, so an
+    invalid corpus gets the very issues `newsfacts validate` gives, wherever they lie in a batch."""
+    from newsfacts import validate
+    from newsfacts.build import InvalidCorpus
+
+    docs = []
+    for i in range(40):
+        doc = minimal()
+        doc["doc_id"] = f"doc-{i}"
+        docs.append(doc)
+    docs[3]["mentions"][0]["end"] += 1  # span-text-mismatch
+    docs[17]["quotes"][0]["content"][0]["start"] -= 1  # span-text-mismatch (a space)
+    docs[38]["numeric_facts"][0]["measured_span"]["end"] = 10_000  # span-out-of-range
+    corpus = write_corpus(tmp_path / "corpus", [("many.jsonl", docs)])
+    with pytest.raises(InvalidCorpus) as refused:
+        build_release(corpus, tmp_path / "out", jobs=jobs)
+    expected = validate([corpus / "documents"])
+
+    def where(issues):
+        return sorted((i.code, i.file, i.line, i.pointer, i.message) for i in issues)
+
+    assert where(refused.value.report.issues) == where(expected.issues)
+    assert {i.code for i in expected.issues} == {"span-text-mismatch", "span-out-of-range"}
+    assert not (tmp_path / "out").exists()
+
+
 def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
     out = tmp_path / "precious"

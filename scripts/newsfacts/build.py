@@ -2,7 +2,8 @@
 
 ``build_release(corpus, out)``:
 
-1. reads the records under ``corpus/documents`` as raw bytes, in a stable order;
+1. reads the records under ``corpus/documents`` as raw bytes, in a stable order (the lines of a
+   ``.jsonl`` file in blocks of a few MiB, split into records by the worker that gets them);
 2. validates every record (``newsfacts.validate``: the same layers as ``newsfacts validate``)
    and turns the gold ones into the rows of every config (``newsfacts.views``), in batches,
    on ``jobs`` processes; the corpus-wide checks run on what the batches report. Nothing is
@@ -38,13 +39,14 @@ import pyarrow.parquet as pq
 from newsfacts.codes import issue
 from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
 from newsfacts.metadata import load_metadata
-from newsfacts.reading import Record, discover, read_records
+from newsfacts.reading import Block, Record, discover, read_blocks
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
 from newsfacts.validate import DocKey, corpus_checks, validate_record
 from newsfacts.views import CONFIGS, Plan, with_layers
 
-#: Documents per batch handed to a worker (affects speed and memory, never the output).
+#: Documents (``.json`` files) per batch handed to a worker; a ``Block`` of JSONL lines is a batch
+#: of its own (both affect speed and memory, never the output).
 BATCH_DOCUMENTS = 250
 #: Rows per Parquet row group, per config: the file layout depends on the rows alone.
 ROW_GROUP_ROWS = {"documents": 2_500, "ner": 20_000}
@@ -94,14 +96,57 @@ def _one_line(data: bytes) -> bytes:
     return data.strip().replace(b"\r", b" ").replace(b"\n", b" ")
 
 
-def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert: bool = True) -> BatchResult:
-    """Validate a batch of records and turn the gold ones into rows of every config, by split."""
-    from newsfacts.views import read_documents, views
+Batch = list[Record | Block]
 
-    result = BatchResult(size=sum(len(r.data) for r in batch), records=len(batch))
+
+def convert_batch(batch: Batch, plan: Plan, withhold_text: bool, convert: bool = True) -> BatchResult:
+    """Validate a batch of records and turn the gold ones into rows of every config, by split.
+
+    First by the quick route (``_quick``: the span checks over the whole batch in Arrow); when
+    that finds anything amiss, by the checked route, record by record, which words every issue."""
+    records = [r for item in batch for r in (item.records() if isinstance(item, Block) else (item,))]
+    quick = _quick(records, plan, withhold_text) if convert else None
+    return quick if quick is not None else _checked(records, plan, withhold_text, convert)
+
+
+def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResult | None:
+    """``_checked``'s result for a batch in which every record is valid (warnings allowed) and
+    every gold document converts; None for any other batch.
+
+    The gold documents are validated without ``checks.span_checks``; ``batch_checks.spans_all_pass``
+    then decides their spans, batch by split. Anything else is validated in full here."""
+    from newsfacts.batch_checks import spans_all_pass
+    from newsfacts.views import read_documents
+
+    result = BatchResult(size=sum(len(r.data) for r in records), records=len(records))
+    by_split: dict[str, list[Record]] = {}
+    for record in records:
+        found, key = validate_record(record, spans=False)
+        if key is not None and key.annotation_set != "gold":
+            found, key = validate_record(record)  # not converted: its spans are checked here
+        if key is None:
+            return None
+        result.issues += found
+        result.keys.append(key)
+        if key.annotation_set == "gold":
+            by_split.setdefault(key.split, []).append(record)
+    try:
+        parts = {s: read_documents([_one_line(r.data) for r in by_split[s]], plan) for s in sorted(by_split)}
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    if not all(spans_all_pass(part) for part in parts.values()):
+        return None
+    return result if _add_tables(result, parts, plan, withhold_text) else None
+
+
+def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bool) -> BatchResult:
+    """Every record validated in full (``validate_record``), then the gold ones converted."""
+    from newsfacts.views import read_documents
+
+    result = BatchResult(size=sum(len(r.data) for r in records), records=len(records))
     gold: list[Record] = []
     by_split: dict[str, list[Record]] = {}  # read apart: no filtering of nested columns afterwards
-    for record in batch:
+    for record in records:
         found, key = validate_record(record)
         result.issues += found
         if key is not None:
@@ -112,20 +157,27 @@ def convert_batch(batch: list[Record], plan: Plan, withhold_text: bool, convert:
     if not convert or not gold or any(i.severity != "warning" for i in result.issues):
         return result
     try:
-        parts = {
-            split: read_documents([_one_line(r.data) for r in by_split[split]], plan) for split in sorted(by_split)
-        }
+        parts = {s: read_documents([_one_line(r.data) for r in by_split[s]], plan) for s in sorted(by_split)}
     except (pa.ArrowInvalid, ValueError):
         result.issues += _locate_conversion_failure(gold, plan)
         return result
-    del gold, by_split
+    _add_tables(result, parts, plan, withhold_text)
+    return result
+
+
+def _add_tables(result: BatchResult, parts: dict[str, pa.Table], plan: Plan, withhold_text: bool) -> bool:
+    """Each split's rows into ``result.tables``; False (and a ``conversion-failed`` issue) if any fails."""
+    from newsfacts.views import views
+
+    done = True
     for split, part in parts.items():
         try:
             result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
+            done = False
     pa.default_memory_pool().release_unused()  # a worker lives long: hand freed memory back
-    return result
+    return done
 
 
 def _locate_conversion_failure(records: list[Record], plan: Plan) -> list[Issue]:
@@ -141,18 +193,21 @@ def _locate_conversion_failure(records: list[Record], plan: Plan) -> list[Issue]
     return found or [issue("conversion-failed", "a batch of documents could not be read into columns")]
 
 
-def _batches(records: Iterable[Record], size: int) -> Iterator[list[Record]]:
-    batch: list[Record] = []
-    for record in records:
-        batch.append(record)
-        if len(batch) == size:
+def _batches(items: Iterable[Record | Block], size: int) -> Iterator[Batch]:
+    """``size`` records at a time; a block counts as a whole batch."""
+    batch: Batch = []
+    count = 0
+    for item in items:
+        batch.append(item)
+        count += 1 if isinstance(item, Record) else size
+        if count >= size:
             yield batch
-            batch = []
+            batch, count = [], 0
     if batch:
         yield batch
 
 
-def _results(batches: Iterator[list[Record]], plan: Plan, withhold_text: bool, jobs: int, failed: Callable[[], bool]):
+def _results(batches: Iterator[Batch], plan: Plan, withhold_text: bool, jobs: int, failed: Callable[[], bool]):
     """``convert_batch`` over the batches, in order; on ``jobs`` worker processes when > 1."""
     if jobs <= 1:
         for batch in batches:
@@ -459,9 +514,9 @@ def build_release(
         raise InvalidCorpus(report)
     read_problems: list[Issue] = []
 
-    def records() -> Iterator[Record]:
+    def records() -> Iterator[Record | Block]:
         for path in files:
-            for item in read_records(path):
+            for item in read_blocks(path):
                 if isinstance(item, Issue):
                     read_problems.append(item)
                 else:
@@ -504,7 +559,7 @@ class Job:
 
 
 def write_release(
-    records: Iterable[Record],
+    records: Iterable[Record | Block],
     out: Path,
     *,
     metadata: dict[str, Any],
@@ -545,7 +600,7 @@ def write_release(
     return manifest
 
 
-def _write(records: Iterable[Record], staging: Path, job: Job) -> Manifest:
+def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manifest:
     from newsfacts.features import arrow_schema, conversion_plan
     from newsfacts.release_docs import write_release_docs
 

@@ -3,11 +3,17 @@
 A ``.json`` file is one record; a ``.jsonl`` file holds one record per line; a folder is
 searched recursively (hidden entries skipped) for both. Reading never parses JSON: it
 hands out bytes, and the problems of reading itself as Issues.
+
+``read_records`` hands out one record at a time. ``read_blocks`` hands out the lines of a
+``.jsonl`` file a few MiB at a time (``Block``), undivided, so that a process feeding workers
+does not touch every line: ``Block.records()`` splits them, in the worker, into the very
+records (and line numbers) ``read_records`` gives.
 """
 
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +23,8 @@ from newsfacts.report import Issue
 
 #: Larger records are reported, not parsed: a news document is a few kilobytes.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
+#: Bytes ``read_blocks`` reads at a time (a block ends at a line end: it may hold less or more).
+BLOCK_BYTES = 4 * 1024 * 1024
 SUFFIXES = (".json", ".jsonl")
 #: Files a corpus folder keeps beside its documents; a folder search passes over them (name
 #: one explicitly to validate it as a document).
@@ -31,6 +39,33 @@ class Record:
     line: int
     data: bytes
     single: bool  # True for a .json file (line numbers come from inside the record)
+
+
+@dataclass(frozen=True)
+class Block:
+    """Whole lines of a ``.jsonl`` file, from line ``line`` on, none longer than ``MAX_RECORD_BYTES``."""
+
+    file: str
+    line: int
+    data: bytes
+
+    def __reduce_ex__(self, protocol: int):  # type: ignore[override]
+        if protocol >= 5:  # the bytes go out of band: written to a worker's pipe as they lie
+            return Block, (self.file, self.line, pickle.PickleBuffer(self.data))
+        return Block, (self.file, self.line, self.data)
+
+    def records(self) -> list[Record]:
+        """The records of the block's lines, as ``read_records`` gives them: blank lines skipped,
+        each line with its line end, if it has one."""
+        data, found = self.data, []
+        start, line = 0, self.line
+        while start < len(data):
+            end = data.find(b"\n", start) + 1 or len(data)
+            chunk = data[start:end]
+            if not chunk.isspace():
+                found.append(Record(self.file, line, chunk, single=False))
+            start, line = end, line + 1
+        return found
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
@@ -118,12 +153,7 @@ def _jsonl_records(handle, name: str) -> Iterator[Record | Issue]:
         if len(chunk) > MAX_RECORD_BYTES and not chunk.endswith(b"\n"):
             while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line
                 chunk = handle.readline(MAX_RECORD_BYTES)
-            yield issue(
-                "record-too-large",
-                f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB",
-                file=name,
-                line=line_no,
-            )
+            yield _too_large(name, line_no)
             seen = True
             continue
         if not chunk.strip():
@@ -132,3 +162,72 @@ def _jsonl_records(handle, name: str) -> Iterator[Record | Issue]:
         yield Record(name, line_no, chunk, single=False)
     if not seen:
         yield issue("empty-file", "the file holds no document", file=name, line=1)
+
+
+def read_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[Block | Record | Issue]:
+    """``read_records``, with the lines of a ``.jsonl`` file handed out in ``Block``s of about
+    ``size`` bytes: the same records once each block is split, and the same Issues, in order.
+    Other files are read by ``read_records``."""
+    if path.suffix != ".jsonl":
+        yield from read_records(path)
+        return
+    name = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+        return
+    with handle:
+        try:
+            yield from _jsonl_blocks(handle, name, size)
+        except OSError as exc:
+            yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+
+
+def _jsonl_blocks(handle, name: str, size: int) -> Iterator[Block | Issue]:
+    # Reading at most MAX_RECORD_BYTES at a time, a line that ends inside the bytes read is within
+    # the limit unless it began in ``pending``: only that first line needs measuring.
+    size = max(1, min(size, MAX_RECORD_BYTES))
+    line_no = 1  # the number of the line ``pending`` begins
+    pending = b""  # the start of a line whose end is not read yet
+    seen = False
+    skipping = False  # inside a line already reported as too large
+    while chunk := handle.read(size):
+        first = chunk.find(b"\n")
+        if skipping:
+            if first < 0:
+                continue
+            skipping, line_no, chunk = False, line_no + 1, chunk[first + 1 :]
+            first = chunk.find(b"\n")
+        if (first if first >= 0 else len(chunk)) + len(pending) > MAX_RECORD_BYTES:
+            yield _too_large(name, line_no)
+            seen, pending = True, b""
+            if first < 0:
+                skipping = True
+                continue
+            chunk, line_no = chunk[first + 1 :], line_no + 1
+        cut = chunk.rfind(b"\n") + 1
+        if not cut:
+            pending += chunk
+            continue
+        block = b"".join((pending, memoryview(chunk)[:cut]))  # one copy, not two
+        pending = chunk[cut:]
+        seen = seen or not block.isspace()
+        yield Block(name, line_no, block)
+        line_no += _line_ends(block)
+    if pending and not pending.isspace():
+        seen = True
+        yield Block(name, line_no, pending)
+    if not seen:
+        yield issue("empty-file", "the file holds no document", file=name, line=1)
+
+
+def _line_ends(data: bytes) -> int:
+    """``data.count(b"\\n")``, a few times faster on megabytes."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, np.uint8) == 0x0A))
+
+
+def _too_large(name: str, line: int) -> Issue:
+    return issue("record-too-large", f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB", file=name, line=line)

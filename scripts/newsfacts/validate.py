@@ -156,8 +156,10 @@ def _validate_batch(batch: list[Record]) -> list[tuple[list[Issue], DocKey | Non
     return [validate_record(r) for r in batch]
 
 
-def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
-    """All record-level layers for one record; a DocKey when the record is valid enough to count."""
+def validate_record(record: Record, *, spans: bool = True) -> tuple[list[Issue], DocKey | None]:
+    """All record-level layers for one record; a DocKey when the record is valid enough to count.
+
+    ``spans=False``: without ``checks.span_checks`` (see ``checks.check_document``)."""
     where = {"file": record.file}
     data = record.data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -184,7 +186,7 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
     def line_of(ptr: str) -> int:
         return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
 
-    found = list(_schema_and_semantics(doc, line_of, record.file, record))
+    found = list(_schema_and_semantics(doc, line_of, record.file, record, spans))
     if found and any(i.severity != "warning" for i in found):
         return found, None
     key = DocKey(
@@ -199,7 +201,7 @@ def validate_record(record: Record) -> tuple[list[Issue], DocKey | None]:
     return found, key
 
 
-def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -> Iterator[Issue]:
+def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None, spans: bool = True) -> Iterator[Issue]:
     fast = _fast_validator()
     if not fast.is_valid(doc):
         if _nesting_exceeds(doc, MAX_DEPTH):
@@ -218,7 +220,7 @@ def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None) -
         for found in errors_found:
             yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
         return
-    for found in check_document(doc):
+    for found in check_document(doc, spans=spans):
         yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
 
 
