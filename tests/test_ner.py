@@ -4,11 +4,28 @@ columnar route giving exactly ``ner_rows``."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from itertools import repeat
 from typing import Any
 
-from hypothesis import given, settings
+import numpy as np
+import pytest
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from newsfacts.ner import _MARKS, ner_labels, ner_rows, outermost, sentence_bounds, tag, tag_batch, tokenize
+from newsfacts.ner import (
+    _ABBREVIATIONS,
+    _MARKS,
+    _SENTENCE_END,
+    _sentence_cuts,
+    ner_labels,
+    ner_rows,
+    outermost,
+    sentence_bounds,
+    sentence_cuts,
+    tag,
+    tag_batch,
+    tokenize,
+)
 from newsfacts.synthetic import generate_documents
 from release_helpers import minimal
 
@@ -169,3 +186,190 @@ def test_tag_batch_gives_exactly_what_tag_gives_for_each_text(case: Any) -> None
     assert batch.tokens.to_pylist() == tokens
     assert (batch.starts.tolist(), batch.ends.tolist(), batch.tags.tolist()) == (starts, ends, tags)
     assert (batch.firsts.tolist(), batch.sentences.tolist()) == (firsts, counts)
+
+
+# --- the batch route's sentence cuts against the implementation they replaced ---------------------
+
+
+def _regex_sentence_cuts(text: str, points: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray) -> np.ndarray:
+    """The oracle: ``_sentence_cuts`` as it was, a regex match per run of ``.!?`` and a Python
+    look-up per full stop (verbatim)."""
+    ends = (points == 0x2E) | (points == 0x21) | (points == 0x3F)
+    runs = np.flatnonzero(ends & ~np.append(False, ends[:-1])).tolist()
+    match = _SENTENCE_END.match
+    found = [m.span() for m in map(match, repeat(text), runs) if m is not None]
+    at, end = np.array(found, np.int64).reshape(-1, 2).T
+    keep = np.ones(len(at), bool)
+    spaces = np.flatnonzero((points == 0x20) | (points == 0x0A))  # the last one before ``at`` starts the word
+    word_starts = np.append(-1, spaces)[np.searchsorted(spaces, at)] + 1
+    lengths = at - word_starts
+    quoted = np.isin(points[np.minimum(word_starts, len(points) - 1)], [ord(c) for c in "“‘\"'("])
+    longest = max(map(len, _ABBREVIATIONS))
+    for k in np.flatnonzero((points[at] == 0x2E) & ((lengths <= longest) | quoted)).tolist():  # a full stop
+        word = text[word_starts[k] : at[k]].lstrip("“‘\"'(")
+        keep[k] = not (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()))
+    span = np.searchsorted(span_starts, end) - 1  # the last span starting before the cut
+    keep &= ~((span >= 0) & (span_ends[np.maximum(span, 0)] > end)) if len(span_starts) else True
+    return np.append(end[keep], np.flatnonzero(points == 0x0A))
+
+
+def cuts_both_ways(text: str, spans: Sequence[tuple[int, int, str]] = ()) -> list[int]:
+    """``_sentence_cuts`` of ``text`` (sorted), after checking it against the oracle and the
+    scalar ``sentence_cuts``: same cuts, same dtype."""
+    points = np.frombuffer(text.encode("utf-32-le"), np.uint32)
+    kept = outermost(spans)
+    starts, ends = (np.array([s[i] for s in kept], np.int64) for i in range(2))
+    new = _sentence_cuts(text, points, starts, ends)
+    old = _regex_sentence_cuts(text, points, starts, ends)
+    assert new.dtype == old.dtype
+    assert sorted(new.tolist()) == sorted(old.tolist()) == sentence_cuts(text, kept)
+    return sorted(new.tolist())
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the end of a sentence: . ! ? runs, closers, then spaces and a capital, digit or opener
+        ("It ended. Then", [9]),
+        ("It ended?! Then", [10]),
+        ("It ended... 30 left", [11]),
+        ("It ended.  Then", [9]),  # every space is skipped
+        ("It ended." + ")" * 40 + " " * 70 + "Then", [49]),  # long runs: several rounds of the walk
+        ("It ended." + "”" * 5 + " " * 9, []),
+        ("It ended. " + "(" * 9 + "Then", []),
+        ("It ended. (Then", [9]),
+        ("It ended. “Then", [9]),
+        ("He said “no.” Then", [13]),
+        ("It ended!)] Then", [11]),
+        ("It ended.\" 'Then", [10]),  # " closes, ' opens
+        ("It ended. À", [9]),
+        ("It ended. ɏ", [9]),  # U+024F, the class's last
+        ("It ended. ǅ", [9]),  # titlecase, inside the class
+        # no end of a sentence
+        ("It ended.Then", []),  # no space
+        ("It ended. then", []),  # lower case
+        ("It ended. ɐ", []),  # U+0250, past the class
+        ("It ended. ¿", []),  # U+00BF, before it
+        ("It ended. :", []),  # after 9
+        ("It ended. @", []),  # before A
+        ("It ended. [a", []),  # after Z: an opener, not a capital
+        ("It ended. ٣", []),  # not an ASCII digit
+        ("It ended. 𝐀", []),  # astral: not in the class
+        ("It ended. ((Then", []),  # one opener at most
+        ("It ended.\tThen", []),  # only U+0020 separates
+        ("It ended.\u00a0Then", []),
+        ("It ended. ", []),  # at the very end
+        ("It ended. “", []),
+        ("It ended.", []),
+        ("", []),
+        ("no punctuation at all", []),
+        (".", []),
+        (". X", [1]),  # the empty word before a full stop at the start
+        # abbreviations and initials, after a space, a line break or the start, quotes stripped
+        ("Mr. Smith", []),
+        ("Ask Mr. Smith", []),
+        ("Ask (Mr. Smith", []),
+        ("Ask “‘Mr. Smith", []),
+        ("line\nMr. Smith", [4]),  # the line break is a cut; the full stop is not
+        ("Ask\tMr. Smith", [7]),  # a tab does not start a word
+        ("Ask xMr. Smith", [8]),
+        ("Ask Mr.. Smith", []),  # a run starting with a full stop
+        ("Ask Mr?. Smith", [8]),  # a run starting otherwise: no look-up
+        ("Ask Mr! Smith", [7]),
+        ("in the U.S. Army", []),
+        ("in the U.K. 2020", []),
+        ("about approx. 5", []),
+        ("approximately. 5", [14]),
+        ("met J. Smith", []),
+        ("met É. Smith", []),  # upper case beyond ASCII
+        ("met 𝐀. Smith", []),  # astral upper case
+        ("met ǅ. Smith", [6]),  # titlecase is not upper case
+        ("met j. Smith", [6]),
+        ("met 3. Smith", [6]),
+        ("met JJ. Smith", [7]),
+        ("met (J. Smith", []),
+        ('""""""""Mr. Smith', []),  # more quotes than the window: the word starts further back
+        ("((((((((((approx. X", []),
+        ("aaa(((((Mr. X", [11]),  # quotes inside a word are not stripped
+        ("a(approx. X", [9]),
+        ("aaaa((((Mr. X", [11]),
+        ("Mr\u0301. Smith", [4]),  # a combining mark makes another word
+    ],
+)
+def test_batch_sentence_cuts_follow_each_rule(text: str, expected: list[int]) -> None:
+    assert cuts_both_ways(text) == expected
+
+
+def test_batch_sentence_cuts_are_not_made_inside_a_span() -> None:
+    text = "It ended. Then it began. Again"
+    assert cuts_both_ways(text) == [9, 24]
+    assert cuts_both_ways(text, [(3, 14, "EVENT")]) == [24]  # across the first end
+    assert cuts_both_ways(text, [(3, 9, "EVENT")]) == [9, 24]  # ending there
+    assert cuts_both_ways(text, [(9, 14, "EVENT")]) == [9, 24]  # starting there
+    assert cuts_both_ways(text, [(0, 30, "EVENT"), (3, 14, "DATE")]) == []
+
+
+def test_batch_sentence_cuts_of_empty_and_unpunctuated_batches() -> None:
+    for texts in ([""], ["", ""], ["no stop", "at all"], ["\n"]):
+        batch = tag_batch(texts, [[] for _ in texts])
+        assert batch.sentences.tolist() == [len(tag(text, []).sentences) for text in texts]
+    assert cuts_both_ways("\n\n") == [0, 1]
+
+
+#: Every character a rule looks at, and its neighbours just outside each class.
+_SENTENCE_ALPHABET = ".!?,:;/@”’\"')](“‘[{ \n\t\u00a0\u2009AZaz09٣¿ÀɏɐÉǅòÓ𝐀𝐚\u0301"
+#: What may follow the spaces after a stop: capitals, digits, openers, and their near misses.
+_FOLLOWERS = [
+    "X", "3", "9", "É", "ɏ", "ǅ", "(B", "“Z", "[Q", "'0", "a", "ɐ", "¿", "((A", "𝐀", "٣", ":", "/", "@", "[", "[a", "",
+]  # fmt: skip
+_SENTENCE_PIECES = [
+    "U.S.", "(Mr.", "“Mrs.", "approx.", ". The", '." “Z', "?!) 3", ". ((A", "((((((((", '""""""', "\n",
+]  # fmt: skip
+
+
+def _lookalikes(word: str) -> list[str]:
+    """``word`` with one character moved up by a multiple of 0x80: the same low 7 bits."""
+    return [word[:i] + chr(ord(c) + k * 0x80) + word[i + 1 :] for i, c in enumerate(word) for k in (1, 2, 3)]
+
+
+@st.composite
+def sentence_texts(draw: Any) -> tuple[str, list[tuple[int, int, str]]]:
+    """Texts made mostly of would-be sentence ends (a word after a space, a line break, quotes
+    or nothing; a run of stops; closers; spaces; what follows), with random spans."""
+    lookalikes = [w for w in ("Mr", "U.S", "Sept") for w in _lookalikes(w)]
+    word = st.one_of(
+        st.sampled_from(sorted(_ABBREVIATIONS) + lookalikes),
+        st.sampled_from(["J", "É", "Ó", "ǅ", "𝐀", "𝐚", "ß", "a", "3", "\u0301"]),  # initials and not
+        st.sampled_from(_SENTENCE_ALPHABET),
+        st.text(st.sampled_from(_SENTENCE_ALPHABET), max_size=9),
+    )
+    end = st.tuples(
+        st.sampled_from([" ", " ", "\n", "", "\t", "\u00a0", "(", " “‘", ' (((((((("', "x", "x(", "x“"]),
+        word,
+        st.sampled_from([".", ".", "..", "?.", ".!", "!", "?"]),
+        st.text(st.sampled_from("”’\"')]"), max_size=3),
+        st.sampled_from([" ", " ", "  ", "   ", "", "\n", " \n"]),
+        st.sampled_from(_FOLLOWERS),
+    ).map("".join)
+    piece = st.one_of(
+        end,
+        end,
+        st.sampled_from(_SENTENCE_ALPHABET),
+        st.sampled_from(_SENTENCE_PIECES),
+        st.characters(blacklist_categories=["Cs"]),
+    )
+    text = "".join(draw(piece) for _ in range(draw(st.integers(0, 16))))  # st.lists draws mostly short ones
+    bounds = st.integers(0, len(text))
+    found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=4))
+    return text, [(min(a, b), max(a, b), label) for a, b, label in found]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(sentence_texts())
+@example(("", []))
+@example(("Mr. X", []))
+@example(('a."  (B', []))
+@example(('""""""""""U.S. X. Y', [(0, 3, "GPE")]))
+def test_batch_sentence_cuts_are_the_regex_ones(case: tuple[str, list[tuple[int, int, str]]]) -> None:
+    text, spans = case
+    cuts_both_ways(text, spans)

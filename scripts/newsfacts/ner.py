@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from itertools import accumulate, repeat
+from itertools import accumulate
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -166,11 +166,8 @@ def sentence_cuts(text: str, spans: Sequence[tuple[int, int, str]] = ()) -> list
     cuts = []
     for match in _SENTENCE_END.finditer(text):
         end = match.end()
-        if text[match.start()] == ".":
-            at = match.start()
-            word = text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at].lstrip("“‘\"'(")
-            if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
-                continue
+        if text[match.start()] == "." and _is_abbreviation(_word_before(text, match.start())):
+            continue
         i = bisect_left(span_starts, end) - 1
         if i >= 0 and spans[i][1] > end:
             continue  # inside a tagged span
@@ -451,24 +448,136 @@ def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
 
 def _sentence_cuts(text: str, points: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray) -> np.ndarray:
     """``sentence_cuts(text, spans)`` (unsorted), given ``text``'s code points and the spans' bounds."""
-    # a match can only start where a run of . ! ? starts (one failing there fails all along the run)
-    ends = (points == 0x2E) | (points == 0x21) | (points == 0x3F)
-    runs = np.flatnonzero(ends & ~np.append(False, ends[:-1])).tolist()
-    match = _SENTENCE_END.match
-    found = [m.span() for m in map(match, repeat(text), runs) if m is not None]
-    at, end = np.array(found, np.int64).reshape(-1, 2).T
+    at, end = _sentence_ends(points)
     keep = np.ones(len(at), bool)
-    spaces = np.flatnonzero((points == 0x20) | (points == 0x0A))  # the last one before ``at`` starts the word
-    word_starts = np.append(-1, spaces)[np.searchsorted(spaces, at)] + 1
-    lengths = at - word_starts
-    quoted = np.isin(points[np.minimum(word_starts, len(points) - 1)], [ord(c) for c in "“‘\"'("])
-    longest = max(map(len, _ABBREVIATIONS))
-    for k in np.flatnonzero((points[at] == 0x2E) & ((lengths <= longest) | quoted)).tolist():  # a full stop
-        word = text[word_starts[k] : at[k]].lstrip("“‘\"'(")
-        keep[k] = not (word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()))
+    stops = np.flatnonzero(points[at] == 0x2E)  # a run starting with a full stop: maybe after an abbreviation
+    keep[stops] = ~_after_abbreviation(text, points, at[stops])
     span = np.searchsorted(span_starts, end) - 1  # the last span starting before the cut
     keep &= ~((span >= 0) & (span_ends[np.maximum(span, 0)] > end)) if len(span_starts) else True
     return np.append(end[keep], np.flatnonzero(points == 0x0A))
+
+
+# ``_SENTENCE_END`` without a regex call per candidate. A match can only start where a run of
+# ``[.!?]`` starts (one failing there fails all along the run, whose every later start leads to
+# the same place), and from there the greedy walk is the only way it can match: the greedy
+# ``[.!?]+`` stops before a character that is not ``.!?``, the greedy closers before one that is
+# not a closer, and the lookahead needs a space next. Backtracking into the closers or the run
+# would put the lookahead on a closer or on ``.!?``, neither a space, so it fails there too.
+# Inside the lookahead, giving back spaces leaves a space next, which is neither an opener nor
+# ``[A-Z0-9\u00c0-\u024f]``; and no opener is in that class, so the optional opener is tried
+# exactly as "an opener followed by one, or one". The walk moves every candidate forward at once.
+_CLOSERS = tuple(map(ord, "”’\"')]"))  # _SENTENCE_END's [”’\"')\]]
+_OPENERS = tuple(map(ord, "\"“‘'(["))  # its lookahead's [\"“‘'(\[]
+_QUOTES = "“‘\"'("  # what sentence_cuts strips off the word before a full stop
+_LONGEST = max(map(len, _ABBREVIATIONS))
+_WINDOW = _LONGEST + 1  # characters looked at before a full stop
+
+
+def _sentence_ends(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``_SENTENCE_END`` matches from the start of a run of ``.!?``: (starts, ends), int64."""
+    marks = np.flatnonzero((points == 0x2E) | (points == 0x21) | (points == 0x3F)).astype(np.int64)
+    if not len(marks):
+        return marks, marks
+    runs = np.flatnonzero(np.diff(marks) != 1)  # the last mark of each run but the last
+    starts = marks[np.append(0, runs + 1)]
+    closed = _skip(points, marks[np.append(runs, len(marks) - 1)] + 1, _CLOSERS)
+    spaced = _skip(points, closed, (0x20,))
+    first, second = _char_at(points, spaced), _char_at(points, spaced + 1)
+    found = (spaced > closed) & (_is_capital(first) | (_among(first, _OPENERS) & _is_capital(second)))
+    return starts[found], closed[found]
+
+
+def _char_at(points: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    """The code point at each of ``pos``; 0 (none of the characters looked for) at or past the end."""
+    return np.where(pos < len(points), points[np.minimum(pos, len(points) - 1)], 0)
+
+
+def _skip(points: np.ndarray, pos: np.ndarray, chars: tuple[int, ...]) -> np.ndarray:
+    """From each of ``pos``, the first position whose character is not one of ``chars`` (or the end)."""
+    pos = pos.copy()
+    moving = np.arange(len(pos))
+    for _ in range(2):  # a run is a character or two in text: a step at a time is quickest
+        moving = moving[_among(_char_at(points, pos[moving]), chars)]
+        pos[moving] += 1
+    width = 4
+    while len(moving):
+        # a longer run (padding): the next ``width`` characters of each, one row per character,
+        # twice as many each round, so a long run takes a few rounds, not one per character
+        inside = _among(_char_at(points, pos[moving] + np.arange(width)[:, None]), chars)
+        ended = ~inside.all(axis=0)
+        pos[moving] += np.where(ended, inside.argmin(axis=0), width)  # the first character not in ``chars``
+        moving = moving[~ended]
+        width *= 2
+    return pos
+
+
+def _is_capital(code_points: np.ndarray) -> np.ndarray:
+    """``[A-Z0-9\u00c0-\u024f]`` of ``_SENTENCE_END`` (no IGNORECASE: the ranges as written, ASCII digits)."""
+    c = code_points
+    return ((c >= 0x41) & (c <= 0x5A)) | ((c >= 0x30) & (c <= 0x39)) | ((c >= 0xC0) & (c <= 0x24F))
+
+
+def _word_before(text: str, at: int) -> str:
+    """The word ``sentence_cuts`` looks up before a full stop at ``at``: from the last space or line
+    break, opening quotes and brackets stripped."""
+    return text[max(text.rfind(" ", 0, at), text.rfind("\n", 0, at)) + 1 : at].lstrip(_QUOTES)
+
+
+def _is_abbreviation(word: str) -> bool:
+    """A known abbreviation or an initial: no sentence ends at the full stop after it."""
+    return word in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+def _after_abbreviation(text: str, points: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """``_is_abbreviation(_word_before(text, a))`` for each of ``at``, from the ``_WINDOW``
+    characters before each: an abbreviation is at most ``_LONGEST`` characters, so when there is
+    no space or line break among them it is one only if the first of them was stripped (then
+    the word may start further back: rare, asked of ``_word_before``)."""
+    # one row per character back, one column per full stop: numpy is quick along long rows
+    back = np.arange(_WINDOW)[:, None]
+    index = at - _WINDOW + back
+    window = np.where(index >= 0, points[np.maximum(index, 0)], 0x20)  # before the text: as if a space
+    last_break = np.where(_among(window, (0x20, 0x0A)), back, -1).max(axis=0, initial=-1)
+    letter = (back > last_break) & ~_among(window, tuple(map(ord, _QUOTES)))
+    word_start = np.where(letter, back, _WINDOW).min(axis=0, initial=_WINDOW)
+    lengths = _WINDOW - word_start
+    words = np.where(back >= word_start, window, 0)  # right-aligned, zeros before
+    keys, table = _ascii_keys(words, lengths), _abbreviation_keys()
+    found = table[np.minimum(np.searchsorted(table, keys), len(table) - 1)] == keys
+    single = np.flatnonzero(lengths == 1)
+    found[single] = [chr(c).isupper() for c in words[-1, single].tolist()]
+    unsure = np.flatnonzero((last_break < 0) & (word_start > 0))
+    found[unsure] = [_is_abbreviation(_word_before(text, a)) for a in at[unsure].tolist()]
+    return found
+
+
+def _among(values: np.ndarray, chars: tuple[int, ...]) -> np.ndarray:
+    """Whether each of ``values`` is one of a few ``chars`` (quicker than ``np.isin`` for a few)."""
+    out = values == chars[0]
+    for c in chars[1:]:
+        out |= values == c
+    return out
+
+
+def _ascii_keys(words: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """One int64 per column of ``words`` (a right-aligned word of at most ``_WINDOW`` characters,
+    zeros above it) and its length: equal for equal words; -1 for a word beyond ASCII."""
+    weights = 128 ** np.arange(_WINDOW - 1, -1, -1, dtype=np.int64)
+    in_ascii = (words < 0x80).all(axis=0)
+    keys = weights @ (words & 0x7F).astype(np.int64) + lengths * 128**_WINDOW  # 7 bits a character, then the length
+    return np.where(in_ascii, keys, -1)
+
+
+@cache
+def _abbreviation_keys() -> np.ndarray:
+    """``_ascii_keys`` of ``_ABBREVIATIONS``, sorted (all ASCII: no key is -1)."""
+    words = sorted(_ABBREVIATIONS)
+    if not all(word.isascii() and 0 < len(word) <= _LONGEST for word in words):
+        raise ValueError("an abbreviation beyond ASCII: _after_abbreviation would not find it")
+    codes = np.zeros((_WINDOW, len(words)), np.int64)
+    for column, word in enumerate(words):
+        codes[_WINDOW - len(word) :, column] = [ord(c) for c in word]
+    return np.sort(_ascii_keys(codes, np.array([len(word) for word in words], np.int64)))
 
 
 def ner_rows(doc: dict[str, Any]) -> Iterator[dict[str, Any]]:
