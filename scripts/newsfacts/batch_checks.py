@@ -9,8 +9,9 @@ of its documents; on a no (or anything unexpected) the build validates the batch
 so every issue is found and worded exactly as ``newsfacts validate`` words it.
 
 A span passes when ``0 <= start < end <= len(text)``, its ``text`` is ``text[start:end]`` and it
-neither starts nor ends with whitespace (``str.strip``'s). Offsets are code points: the texts are
-compared as UTF-32 code points, gathered with numpy.
+neither starts nor ends with whitespace (``str.strip``'s). Offsets are code points: each span's
+offsets become byte offsets into the UTF-8 of the batch's texts (``ner.JoinedTexts``, which the
+NER view reads too), and the bytes there are compared with the span's own, gathered with numpy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from functools import cache
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
+from newsfacts.ner import JoinedTexts, join_texts
 
 #: The span lists of a document, as paths into its columns: a layer, then struct fields of its items.
 SPAN_FIELDS = (
@@ -55,43 +58,44 @@ def _spans(documents: pa.Table, path: tuple[str, ...]) -> tuple[np.ndarray, pa.A
     return owner, items.field("start"), items.field("end"), items.field("text")
 
 
-def spans_all_pass(documents: pa.Table) -> bool:
+def spans_all_pass(documents: pa.Table, joined: JoinedTexts | None = None) -> bool:
     """True when ``checks.span_checks`` would find nothing in any document of ``documents`` (as
-    read by ``views.read_documents``); False when it would, or might."""
-    texts = documents.column("text").combine_chunks()
+    read by ``views.read_documents``); False when it would, or might.
+
+    ``joined``: the documents' texts as ``ner.join_texts`` gives them, when the caller has them."""
+    texts = documents.column("text")
     if texts.null_count:
         return False
-    sizes = pc.utf8_length(texts).to_numpy().astype(np.int64)
-    bases = np.cumsum(sizes) - sizes  # where each text starts among the joined texts' code points
-    points = np.frombuffer("".join(texts.to_pylist()).encode("utf-32-le"), np.uint32)
-    owners, starts, ends, said = [], [], [], []
-    for path in SPAN_FIELDS:
-        owner, start, end, text = _spans(documents, path)
-        if start.null_count or end.null_count or text.null_count:
-            return False
-        owners.append(owner)
-        starts.append(start.to_numpy().astype(np.int64))
-        ends.append(end.to_numpy().astype(np.int64))
-        said.extend(text.to_pylist())
-    owner, start, end = (np.concatenate(a) if a else np.zeros(0, np.int64) for a in (owners, starts, ends))
+    if joined is None:
+        joined = join_texts(texts.to_pylist())
+    families = [_spans(documents, path) for path in SPAN_FIELDS]
+    if any(start.null_count or end.null_count or text.null_count for _, start, end, text in families):
+        return False
+    owner = np.concatenate([f[0] for f in families]).astype(np.int64)
+    start, end = (np.concatenate([f[i].to_numpy() for f in families]).astype(np.int64) for i in (1, 2))
     if not len(start):
         return True
+    said = pa.concat_arrays([f[3] for f in families])
     widths = end - start
-    if np.any(start < 0) or np.any(widths <= 0) or np.any(end > sizes[owner]):
+    if np.any(start < 0) or np.any(widths <= 0) or np.any(end > joined.lengths[owner]):
         return False
-    span_points = np.frombuffer("".join(said).encode("utf-32-le"), np.uint32)
-    if len(span_points) != widths.sum() or np.any(np.fromiter(map(len, said), np.int64, len(said)) != widths):
+    if np.any(pc.utf8_length(said).to_numpy() != widths):
         return False  # a span's text is not as long as its offsets say
-    # every code point the spans cover, in span order: the span's first, then +1 …
-    firsts = bases[owner] + start
-    offsets = np.cumsum(widths) - widths
-    index = np.repeat(firsts - offsets, widths) + np.arange(len(span_points))
-    if not np.array_equal(points[index], span_points):
+    # compare UTF-8 bytes: the text at the span's offsets, gathered, with the span's own text
+    first = joined.bases[owner] + start
+    byte_start, byte_end = joined.byte_offsets(first), joined.byte_offsets(first + widths)
+    _, offsets_buffer, data_buffer = said.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int32, len(said) + 1, said.offset * 4).astype(np.int64)
+    sizes = np.diff(offsets)
+    if np.any(byte_end - byte_start != sizes):
         return False
-    ends_at = firsts + widths - 1
+    own = np.frombuffer(data_buffer, np.uint8, offsets[-1] - offsets[0], offsets[0])
+    at = np.repeat(byte_start - (offsets[:-1] - offsets[0]), sizes) + np.arange(len(own))
+    if not np.array_equal(joined.data[at], own):
+        return False
+    # no whitespace at either end (every whitespace character is below 0x10000)
     space = _whitespace()
-    for at in (firsts, ends_at):
-        chars = points[at]
+    for chars in (joined.points[first], joined.points[first + widths - 1]):
         if np.any(space[np.minimum(chars, 0xFFFF)] & (chars < 0x10000)):
             return False
     return True

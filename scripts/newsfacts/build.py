@@ -116,6 +116,7 @@ def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResul
     The gold documents are validated without ``checks.span_checks``; ``batch_checks.spans_all_pass``
     then decides their spans, batch by split. Anything else is validated in full here."""
     from newsfacts.batch_checks import spans_all_pass
+    from newsfacts.ner import join_texts
     from newsfacts.views import read_documents
 
     result = BatchResult(size=sum(len(r.data) for r in records), records=len(records))
@@ -134,9 +135,10 @@ def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResul
         parts = {s: read_documents([_one_line(r.data) for r in by_split[s]], plan) for s in sorted(by_split)}
     except (pa.ArrowInvalid, ValueError):
         return None
-    if not all(spans_all_pass(part) for part in parts.values()):
+    texts = {split: join_texts(part.column("text").to_pylist()) for split, part in parts.items()}
+    if not all(spans_all_pass(part, texts[split]) for split, part in parts.items()):
         return None
-    return result if _add_tables(result, parts, plan, withhold_text) else None
+    return result if _add_tables(result, parts, plan, withhold_text, texts) else None
 
 
 def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bool) -> BatchResult:
@@ -165,14 +167,18 @@ def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bo
     return result
 
 
-def _add_tables(result: BatchResult, parts: dict[str, pa.Table], plan: Plan, withhold_text: bool) -> bool:
-    """Each split's rows into ``result.tables``; False (and a ``conversion-failed`` issue) if any fails."""
+def _add_tables(
+    result: BatchResult, parts: dict[str, pa.Table], plan: Plan, withhold_text: bool, texts: dict | None = None
+) -> bool:
+    """Each split's rows into ``result.tables``; False (and a ``conversion-failed`` issue) if any fails.
+    ``texts``: each split's ``ner.JoinedTexts``, if at hand."""
     from newsfacts.views import views
 
     done = True
     for split, part in parts.items():
         try:
-            result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False)
+            joined = (texts or {}).get(split)
+            result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False, joined=joined)
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
             done = False

@@ -342,11 +342,39 @@ def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray,
     return starts[kept] + offsets, ends[kept] + offsets, labels[kept]
 
 
-def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
-    """``tag_batch`` with the spans given as arrays."""
+class JoinedTexts(NamedTuple):
+    """A batch of texts joined by line breaks, as the arrays the NER view (``tag_batch_arrays``) and
+    the batch span checks (``newsfacts.batch_checks``) both read: built once per batch."""
+
+    joined: str
+    lengths: np.ndarray  # of each text, in code points
+    bases: np.ndarray  # where each text starts in ``joined``
+    points: np.ndarray  # the code points of ``joined`` (uint32)
+    data: np.ndarray  # its UTF-8 bytes (uint8)
+    wide: np.ndarray  # where its characters beyond ASCII are (few)
+    extra: np.ndarray  # extra[i]: the UTF-8 bytes beyond one of the first i of them
+
+    def byte_offsets(self, at: np.ndarray) -> np.ndarray:
+        """Code-point offsets into ``joined`` → its UTF-8 byte offsets."""
+        return at + self.extra[np.searchsorted(self.wide, at)]
+
+
+def join_texts(texts: Sequence[str]) -> JoinedTexts:
     joined = "\n".join(texts)  # a line break is a space: no token crosses it
     lengths = np.fromiter(map(len, texts), np.int64, len(texts))
-    bases = np.cumsum(lengths + 1) - lengths - 1  # where each text starts in ``joined``
+    bases = np.cumsum(lengths + 1) - lengths - 1
+    points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
+    wide = np.flatnonzero(points >= 0x80)
+    extra = np.zeros(len(wide) + 1, np.int64)
+    np.cumsum(1 + (points[wide] >= 0x800) + (points[wide] > 0xFFFF), out=extra[1:])
+    return JoinedTexts(joined, lengths, bases, points, data, wide, extra)
+
+
+def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> TaggedBatch:
+    """``tag_batch`` with the spans given as arrays (and the texts, perhaps, already joined)."""
+    batch = texts if isinstance(texts, JoinedTexts) else join_texts(texts)
+    joined, bases, points = batch.joined, batch.bases, batch.points
     # the spans kept, over ``joined``
     names = span_labels()
     bio = _bio_ids()
@@ -363,7 +391,6 @@ def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
     span_starts, span_ends, span_labels_ = found
     bio_table = np.array([bio[name] for name in names], np.int64).reshape(-1, 2)
     # tokens
-    points = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
     n = len(points)
     padded = np.full(n + 4, _SPACE, np.uint8)
     padded[2 : n + 2] = _classes(points)
@@ -404,12 +431,9 @@ def tag_batch_arrays(texts: Sequence[str], spans: SpanArrays) -> TaggedBatch:
     counts = np.diff(np.append(firsts_of_texts, len(starts)))
     offsets = np.repeat(bases, counts)
     # token strings: the UTF-8 bytes of the tokens, gathered
-    data = np.frombuffer(joined.encode("utf-8"), np.uint8)
-    wide = np.flatnonzero(points >= 0x80)  # few: a character's UTF-8 bytes beyond its first, summed
-    extra = np.zeros(len(wide) + 1, np.int64)
-    np.cumsum(1 + (points[wide] >= 0x800) + (points[wide] > 0xFFFF), out=extra[1:])
-    byte_starts = starts + extra[np.searchsorted(wide, starts)]
-    byte_ends = ends + extra[np.searchsorted(wide, ends)]
+    data = batch.data
+    byte_starts = batch.byte_offsets(starts)
+    byte_ends = batch.byte_offsets(ends)
     ascii_space = _ascii_spaces()[data]
     if np.count_nonzero(ascii_space) == np.count_nonzero(space):  # every space is one byte < 0x80
         values = data[~ascii_space]  # the tokens cover every character but the spaces

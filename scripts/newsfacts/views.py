@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.json as pj
 
 from newsfacts.documents import LAYERS
-from newsfacts.ner import SpanArrays, span_labels, tag_batch_arrays
+from newsfacts.ner import JoinedTexts, SpanArrays, span_labels, tag_batch_arrays
 
 #: The configs of a release, the default first.
 CONFIGS = ("documents", *LAYERS, "ner")
@@ -150,12 +150,16 @@ def _spans(documents: pa.Table) -> SpanArrays:
     )
 
 
-def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None) -> pa.Table:
+def ner_table(
+    documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None, joined: JoinedTexts | None = None
+) -> pa.Table:
     """One row per sentence, from documents in the input schema (labels as strings).
 
-    ``withheld``: the tokens are null (their offsets and tags stay).
+    ``withheld``: the tokens are null (their offsets and tags stay). ``joined``: the documents'
+    texts as ``ner.join_texts`` gives them, when the caller has them already.
     """
-    tagged = tag_batch_arrays(documents.column("text").to_pylist(), _spans(documents))
+    texts = joined if joined is not None else documents.column("text").to_pylist()
+    tagged = tag_batch_arrays(texts, _spans(documents))
     first = tagged.firsts.astype(np.int64)
     n_tokens = len(tagged.tags)
     last = np.append(first[1:], n_tokens).astype(np.int64)  # sentences partition the tokens
@@ -186,14 +190,20 @@ def ner_table(documents: pa.Table, *, withheld: bool = False, plan: Plan | None 
 
 
 def views(
-    documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None, layers: bool = True
+    documents: pa.Table,
+    *,
+    withheld: bool = False,
+    plan: Plan | None = None,
+    layers: bool = True,
+    joined: JoinedTexts | None = None,
 ) -> dict[str, pa.Table]:
     """Every config's rows from one batch of documents read with ``read_documents``.
 
     ``layers=False`` leaves out the annotation configs (``with_layers`` adds them later: they are
-    cheap to derive from ``documents``, and not worth shipping between processes)."""
+    cheap to derive from ``documents``, and not worth shipping between processes). ``joined``: as
+    for ``ner_table``."""
     plan = plan or default_plan()
-    ner = ner_table(documents, withheld=withheld, plan=plan)
+    ner = ner_table(documents, withheld=withheld, plan=plan, joined=joined)
     encoded = encode_labels(documents, plan)
     if withheld:
         encoded = withhold(encoded)
