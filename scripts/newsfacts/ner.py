@@ -399,10 +399,12 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     w, w_before, w_before2, w_after = isw[2 : n + 2], isw[1 : n + 1], isw[:n], isw[3 : n + 3]
     apostrophe_before = before == _APOSTROPHE
     in_run = (w & w_before) | ((cls == _APOSTROPHE) & w_before & w_after) | (w & apostrophe_before & w_before2)
-    index = np.arange(n, dtype=np.int32)
-    run_start = np.maximum.accumulate(np.where(in_run, 0, index))
+    # 1-based positions, so that a product with a mask (several times quicker than np.where)
+    # leaves 0 where the mask is off
+    index = np.arange(1, n + 1, dtype=np.int32)
+    run_start = np.maximum.accumulate(index * ~in_run)
     word = cls == _WORD
-    last_word = np.maximum.accumulate(np.where(word, index, -1))
+    last_word = np.maximum.accumulate(index * word)
     worded = last_word >= run_start  # a word character at or before, in the run
     word_token = np.zeros(n + 4, bool)
     word_token[2 : n + 2] = w & worded
