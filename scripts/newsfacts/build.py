@@ -28,7 +28,9 @@ import os
 import re
 import shutil
 import subprocess
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -65,6 +67,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "use_compliant_nested_type": True,
     "store_schema": True,
 }
+#: Batches of rows waiting for the writing thread, at most (each holds a batch's tables in memory).
+WRITE_QUEUE = 1
 #: Below this much input, a build runs in one process (starting workers costs ~1 s).
 PARALLEL_MIN_BYTES = 16 * 2**20
 
@@ -619,21 +623,34 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
         return bool(report.errors) or any(i.severity != "warning" for i in job.late_issues)
 
     plan = conversion_plan()
-    for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
-        report.extend(result.issues)
-        report.documents += result.records
-        keys += result.keys
-        if job.progress is not None:
-            job.progress(result.size)
-        if failed():
-            continue
-        for split, shipped in result.tables.items():
+
+    def write(shipped_by_split: dict[str, dict[str, pa.Table]]) -> None:
+        for split, shipped in shipped_by_split.items():
             tables = with_layers(shipped, plan)
             for config in CONFIGS:
                 if (config, split) not in writers:
                     folder = staging / "data" / config
                     writers[config, split] = SplitWriter(folder, config, split, schemas[config])
                 writers[config, split].add(tables[config])
+
+    # The writing (Parquet, hashes) runs on a thread of its own, in order, a batch or two behind:
+    # it spends its time in pyarrow and hashlib, which let go of the GIL, so this thread goes on
+    # taking results from the workers meanwhile instead of leaving them waiting on a full pipe.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacts-write") as writer:
+        queued: deque[Future[None]] = deque()
+        for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
+            report.extend(result.issues)
+            report.documents += result.records
+            keys += result.keys
+            if job.progress is not None:
+                job.progress(result.size)
+            if failed():
+                continue
+            queued.append(writer.submit(write, result.tables))
+            while len(queued) > WRITE_QUEUE or (queued and queued[0].done()):
+                queued.popleft().result()  # a writing error is raised here
+        while queued:
+            queued.popleft().result()
     report.extend(job.late_issues)
     if not job.check_seeds:
         keys = [dataclasses.replace(k, seed_file=None) for k in keys]
