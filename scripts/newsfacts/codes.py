@@ -134,7 +134,9 @@ CODES: dict[str, Code] = {
         "docs", "error", "Run `newsfacts datasheet --write` and commit DATASHEET.md and CITATION.cff."
     ),
     "datasheet-block-missing": Code(
-        "docs", "error", "Restore the block's <!-- name:begin --> and <!-- name:end --> markers, then run `newsfacts datasheet --write`."
+        "docs",
+        "error",
+        "Restore the block's <!-- name:begin --> and <!-- name:end --> markers, then run `newsfacts datasheet --write`.",
     ),
     "datasheet-block-unknown": Code(
         "docs", "error", "Remove the markers, or add a generator for the block in newsfacts/datasheet.py."
@@ -163,13 +165,19 @@ CODES: dict[str, Code] = {
         "exchange", "error", "newsfacts notes are one JSON object per line; restore the exported note or delete it."
     ),
     "import-bad-metadata": Code(
-        "exchange", "error", "The document metadata (brat: <doc_id>.meta.json; Label Studio: data.newsfacts) must be a JSON object as exported."
+        "exchange",
+        "error",
+        "The document metadata (brat: <doc_id>.meta.json; Label Studio: data.newsfacts) must be a JSON object as exported.",
     ),
     "import-coref-conflict": Code(
-        "exchange", "error", "A Coref group must hold the mentions of exactly one entity; split the group or fix the mention notes."
+        "exchange",
+        "error",
+        "A Coref group must hold the mentions of exactly one entity; split the group or fix the mention notes.",
     ),
     "import-extra-annotations": Code(
-        "exchange", "warning", "Only the first annotation of a Label Studio task is imported; export one annotation per task."
+        "exchange",
+        "warning",
+        "Only the first annotation of a Label Studio task is imported; export one annotation per task.",
     ),
     # release: build, verify, rehydrate (build.py, verify.py, rehydrate.py)
     "corpus-metadata-invalid": Code(
@@ -181,7 +189,9 @@ CODES: dict[str, Code] = {
         "--out must be a previous release (it has MANIFEST.json), an empty folder or a new path; choose another path.",
     ),
     "no-gold-documents": Code(
-        "release", "error", "Only records with annotation.set == 'gold' are released; mark the adjudicated records gold."
+        "release",
+        "error",
+        "Only records with annotation.set == 'gold' are released; mark the adjudicated records gold.",
     ),
     "conversion-failed": Code(
         "release",
@@ -190,7 +200,9 @@ CODES: dict[str, Code] = {
     ),
     "release-not-found": Code("release", "fatal", "Pass the folder `newsfacts build` wrote (it holds MANIFEST.json)."),
     "manifest-missing": Code(
-        "release", "error", "MANIFEST.json is missing: rebuild the release with `newsfacts build`, or download it again."
+        "release",
+        "error",
+        "MANIFEST.json is missing: rebuild the release with `newsfacts build`, or download it again.",
     ),
     "manifest-invalid": Code(
         "release", "error", "MANIFEST.json is not a newsfacts manifest: rebuild the release, or download it again."
@@ -207,7 +219,9 @@ CODES: dict[str, Code] = {
         "The release holds a file its manifest does not list (datasets would load stray Parquet files): remove it.",
     ),
     "parquet-unreadable": Code(
-        "release", "error", "The Parquet file cannot be read: it is truncated or corrupted; restore it from the release."
+        "release",
+        "error",
+        "The Parquet file cannot be read: it is truncated or corrupted; restore it from the release.",
     ),
     "card-invalid": Code(
         "release", "error", "README.md must start with a YAML header (between --- lines); rebuild the release."
@@ -223,7 +237,9 @@ CODES: dict[str, Code] = {
         "A Parquet file's columns differ from the declared features; datasets fills a missing column with nulls silently. Rebuild the release.",
     ),
     "row-count-mismatch": Code(
-        "release", "error", "The rows in the files differ from the counts in the manifest and card; rebuild the release."
+        "release",
+        "error",
+        "The rows in the files differ from the counts in the manifest and card; rebuild the release.",
     ),
     "content-hash-mismatch": Code(
         "release", "error", "The rows differ from the ones the release was built with; restore the files or rebuild."
@@ -239,7 +255,9 @@ CODES: dict[str, Code] = {
         "The dataset or schema version in a file differs from the manifest's; rebuild the release from one corpus.",
     ),
     "text-not-withheld": Code(
-        "release", "fatal", "The release already holds the texts: only a release built with --withhold-text is rehydrated."
+        "release",
+        "fatal",
+        "The release already holds the texts: only a release built with --withhold-text is rehydrated.",
     ),
     "text-copy-missing": Code(
         "release",
