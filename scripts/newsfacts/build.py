@@ -51,7 +51,7 @@ from newsfacts.views import CONFIGS, Plan, with_layers
 #: of its own (both affect speed and memory, never the output).
 BATCH_DOCUMENTS = 250
 #: Rows per Parquet row group, per config: the file layout depends on the rows alone.
-ROW_GROUP_ROWS = {"documents": 2_500, "ner": 20_000}
+ROW_GROUP_ROWS = {"documents": 1_000, "ner": 20_000}
 DEFAULT_ROW_GROUP_ROWS = 50_000
 #: A shard is closed after the row group that takes it past this many bytes of Arrow data.
 MAX_SHARD_BYTES = 256 * 2**20
@@ -632,6 +632,7 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
                     folder = staging / "data" / config
                     writers[config, split] = SplitWriter(folder, config, split, schemas[config])
                 writers[config, split].add(tables[config])
+        pa.default_memory_pool().release_unused()
 
     # The writing (Parquet, hashes) runs on a thread of its own, in order, a batch or two behind:
     # it spends its time in pyarrow and hashlib, which let go of the GIL, so this thread goes on

@@ -24,7 +24,7 @@ from newsfacts.report import Issue
 #: Larger records are reported, not parsed: a news document is a few kilobytes.
 MAX_RECORD_BYTES = 32 * 1024 * 1024
 #: Bytes ``read_blocks`` reads at a time (a block ends at a line end: it may hold less or more).
-BLOCK_BYTES = 4 * 1024 * 1024
+BLOCK_BYTES = 6 * 1024 * 1024
 SUFFIXES = (".json", ".jsonl")
 #: Files a corpus folder keeps beside its documents; a folder search passes over them (name
 #: one explicitly to validate it as a document).
