@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from newsfacts.codes import issue
 from newsfacts.report import Issue
@@ -111,6 +112,14 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
 
 def read_records(path: Path) -> Iterator[Record | Issue]:
     """The records of one file, or Issues where it cannot be read."""
+    if path.suffix == ".jsonl":
+        return _reading(path, _jsonl_records)
+    return _reading(path, _json_record)
+
+
+def _reading(path: Path, read: Callable[..., Iterator[Any]], *args: Any) -> Iterator[Any]:
+    """``read(handle, name, *args)`` over the opened file; an ``unreadable-file`` Issue where
+    opening or reading it fails."""
     name = str(path)
     try:
         handle = path.open("rb")
@@ -119,10 +128,7 @@ def read_records(path: Path) -> Iterator[Record | Issue]:
         return
     with handle:
         try:
-            if path.suffix == ".jsonl":
-                yield from _jsonl_records(handle, name)
-            else:
-                yield from _json_record(handle, name)
+            yield from read(handle, name, *args)
         except OSError as exc:
             yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
 
@@ -169,19 +175,8 @@ def read_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[Block | Record 
     ``size`` bytes: the same records once each block is split, and the same Issues, in order.
     Other files are read by ``read_records``."""
     if path.suffix != ".jsonl":
-        yield from read_records(path)
-        return
-    name = str(path)
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
-        return
-    with handle:
-        try:
-            yield from _jsonl_blocks(handle, name, size)
-        except OSError as exc:
-            yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+        return read_records(path)
+    return _reading(path, _jsonl_blocks, size)
 
 
 def _jsonl_blocks(handle, name: str, size: int) -> Iterator[Block | Issue]:
