@@ -22,6 +22,7 @@ from newsfacts.features import CONFIGS, config_features
 from newsfacts.manifest import Manifest
 from newsfacts.synthetic import generate_documents
 from release_helpers import ROOT, expected_rows, gold_by_split, load_in_subprocess, minimal, write_corpus
+from release_helpers import fixture_documents as fixture_documents_for_build
 from typer.testing import CliRunner
 
 REQUIRED_CARD_KEYS = (
@@ -232,6 +233,31 @@ def test_the_build_reports_what_validate_reports(tmp_path: Path, jobs: int) -> N
     assert where(refused.value.report.issues) == where(expected.issues)
     assert {i.code for i in expected.issues} == {"span-text-mismatch", "span-out-of-range"}
     assert not (tmp_path / "out").exists()
+
+
+def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() -> None:
+    """The build's quick route (spans checked batch-wide) is taken for valid data, and gives what
+    checking record by record gives: keys, issues and every table."""
+    from newsfacts.build import _checked, _quick
+    from newsfacts.features import conversion_plan
+    from newsfacts.reading import Record
+
+    docs = [doc for _, file_docs in fixture_documents_for_build() for doc in file_docs]
+    records = [Record("x.jsonl", i + 1, json.dumps(d).encode() + b"\n", False) for i, d in enumerate(docs)]
+    plan = conversion_plan()
+    for withhold in (False, True):
+        quick, checked = _quick(records, plan, withhold), _checked(records, plan, withhold, True)
+        assert quick is not None, "a valid batch fell back to the checked route"
+        assert (quick.keys, quick.issues, quick.size, quick.records) == (
+            checked.keys,
+            checked.issues,
+            checked.size,
+            checked.records,
+        )
+        assert quick.tables.keys() == checked.tables.keys()
+        for split, tables in quick.tables.items():
+            for config, rows in tables.items():
+                assert rows.equals(checked.tables[split][config]), (withhold, split, config)
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path: Path) -> None:

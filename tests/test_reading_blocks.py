@@ -110,4 +110,6 @@ def test_a_block_pickles_its_bytes_out_of_band() -> None:
     assert len(buffers) == 1 and block.data not in data
     back = pickle.loads(data, buffers=[b.raw().tobytes() for b in buffers])
     assert back == block and type(back.data) is bytes
+    viewed = pickle.loads(data, buffers=[memoryview(b.raw().tobytes()) for b in buffers])  # a zero-copy receiver
+    assert viewed == block and type(viewed.data) is bytes and viewed.records() == block.records()
     assert pickle.loads(pickle.dumps(block, protocol=4)) == block

@@ -639,19 +639,25 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
     # taking results from the workers meanwhile instead of leaving them waiting on a full pipe.
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacts-write") as writer:
         queued: deque[Future[None]] = deque()
-        for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
-            report.extend(result.issues)
-            report.documents += result.records
-            keys += result.keys
-            if job.progress is not None:
-                job.progress(result.size)
-            if failed():
-                continue
-            queued.append(writer.submit(write, result.tables))
-            while len(queued) > WRITE_QUEUE or (queued and queued[0].done()):
-                queued.popleft().result()  # a writing error is raised here
-        while queued:
-            queued.popleft().result()
+        try:
+            for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
+                report.extend(result.issues)
+                report.documents += result.records
+                keys += result.keys
+                if job.progress is not None:
+                    job.progress(result.size)
+                if failed():
+                    continue
+                queued.append(writer.submit(write, result.tables))
+                while len(queued) > WRITE_QUEUE or (queued and queued[0].done()):
+                    queued.popleft().result()  # a writing error is raised here
+            while queued:
+                queued.popleft().result()
+        except BaseException:
+            # the batches not yet written never will be; the one being written is waited for,
+            # so nothing writes into the staging folder once the caller removes it
+            writer.shutdown(wait=True, cancel_futures=True)
+            raise
     report.extend(job.late_issues)
     if not job.check_seeds:
         keys = [dataclasses.replace(k, seed_file=None) for k in keys]

@@ -52,7 +52,7 @@ class Block:
 
     def __reduce_ex__(self, protocol: int):  # type: ignore[override]
         if protocol >= 5:  # the bytes go out of band: written to a worker's pipe as they lie
-            return Block, (self.file, self.line, pickle.PickleBuffer(self.data))
+            return _unpickle_block, (self.file, self.line, pickle.PickleBuffer(self.data))
         return Block, (self.file, self.line, self.data)
 
     def records(self) -> list[Record]:
@@ -67,6 +67,11 @@ class Block:
                 found.append(Record(self.file, line, chunk, single=False))
             start, line = end, line + 1
         return found
+
+
+def _unpickle_block(file: str, line: int, data: bytes | bytearray | memoryview) -> Block:
+    """A Block from its out-of-band bytes, whatever buffer type the receiver handed to pickle."""
+    return Block(file, line, data if type(data) is bytes else bytes(data))
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
