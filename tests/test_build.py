@@ -258,6 +258,13 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
         for split, tables in quick.tables.items():
             for config, rows in tables.items():
                 assert rows.equals(checked.tables[split][config]), (withhold, split, config)
+    assert any(k.annotation_set != "gold" for k in quick.keys)  # a pass record rides along, checked in full
+    silver = next(d for d in docs if d["annotation"]["set"] != "gold")
+    silver = json.loads(json.dumps(silver))
+    silver["mentions"][0]["end"] += 1  # not converted, so the quick route checks its spans itself
+    bad = [*records, Record("x.jsonl", 99, json.dumps(silver).encode() + b"\n", False)]
+    assert _quick(bad, plan, False) is None
+    assert "span-text-mismatch" in {i.code for i in _checked(bad, plan, False, True).issues}
 
 
 def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path: Path) -> None:

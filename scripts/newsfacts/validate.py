@@ -18,7 +18,7 @@ import math
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
@@ -156,10 +156,14 @@ def _validate_batch(batch: list[Record]) -> list[tuple[list[Issue], DocKey | Non
     return [validate_record(r) for r in batch]
 
 
-def validate_record(record: Record, *, spans: bool = True) -> tuple[list[Issue], DocKey | None]:
+SpanChoice = bool | Callable[[dict[str, Any]], bool]
+
+
+def validate_record(record: Record, *, spans: SpanChoice = True) -> tuple[list[Issue], DocKey | None]:
     """All record-level layers for one record; a DocKey when the record is valid enough to count.
 
-    ``spans=False``: without ``checks.span_checks`` (see ``checks.check_document``)."""
+    ``spans=False``: without ``checks.span_checks`` (see ``checks.check_document``); a function
+    decides from the document (once it matches the schema) whether they run."""
     where = {"file": record.file}
     data = record.data
     if data.startswith(b"\xef\xbb\xbf"):
@@ -201,7 +205,9 @@ def validate_record(record: Record, *, spans: bool = True) -> tuple[list[Issue],
     return found, key
 
 
-def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None, spans: bool = True) -> Iterator[Issue]:
+def _schema_and_semantics(
+    doc: Any, line_of, file: str, record: Record | None, spans: SpanChoice = True
+) -> Iterator[Issue]:
     fast = _fast_validator()
     if not fast.is_valid(doc):
         if _nesting_exceeds(doc, MAX_DEPTH):
@@ -220,7 +226,7 @@ def _schema_and_semantics(doc: Any, line_of, file: str, record: Record | None, s
         for found in errors_found:
             yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
         return
-    for found in check_document(doc, spans=spans):
+    for found in check_document(doc, spans=spans(doc) if callable(spans) else spans):
         yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
 
 
