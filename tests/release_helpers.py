@@ -55,7 +55,9 @@ def write_corpus(folder: Path, files: list[tuple[str, list[dict[str, Any]]]] | N
     """A corpus folder (metadata.json from the repository, documents/) in ``folder``."""
     documents = folder / "documents"
     documents.mkdir(parents=True, exist_ok=True)
-    (folder / "metadata.json").write_text((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
+    metadata = json.loads((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
+    metadata.pop("released_content_sha256", None)  # a fixture corpus is not the released one
+    (folder / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
     for name, records in files if files is not None else fixture_documents():
         if name.endswith(".jsonl"):
             text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)

@@ -267,6 +267,55 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
     assert "span-text-mismatch" in {i.code for i in _checked(bad, plan, False, True).issues}
 
 
+def _record_release(corpus: Path, **released: str) -> None:
+    path = corpus / "metadata.json"
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**metadata, "released_content_sha256": released}), encoding="utf-8")
+
+
+def test_a_released_version_is_not_rebuilt_from_other_rows(tmp_path: Path) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    out = tmp_path / "out"
+    first = build_release(corpus, out)
+    _record_release(corpus, **{first.version: first.content_sha256})
+    assert build_release(corpus, out).content_sha256 == first.content_sha256  # the same rows: fine
+    before = (out / "MANIFEST.json").read_bytes()
+    changed = minimal()
+    changed["doc_id"] = "another"
+    (corpus / "documents" / "b.json").write_text(json.dumps(changed), encoding="utf-8")
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out)])
+    assert result.exit_code == 1 and "[released-version-changed]" in result.stdout, result.output
+    assert f"{corpus / 'metadata.json'}:" in result.stdout and "/released_content_sha256/1.0.0" in result.stdout
+    assert (out / "MANIFEST.json").read_bytes() == before  # the release stays as it was
+    assert set(os.listdir(tmp_path)) == {"corpus", "out"}
+    build_release(corpus, tmp_path / "withheld", withhold_text=True)  # other rows by design: not compared
+    _record_release(corpus, **{first.version: first.content_sha256, "0.9.0": "0" * 64})
+    metadata = json.loads((corpus / "metadata.json").read_text(encoding="utf-8"))
+    (corpus / "metadata.json").write_text(json.dumps({**metadata, "version": "1.1.0"}), encoding="utf-8")
+    assert build_release(corpus, out).version == "1.1.0"  # a new version: built
+
+
+@pytest.mark.parametrize("released", [["1.0.0"], {"1.0": "0" * 64}, {"1.0.0": "abc"}, {"1.0.0": None}])
+def test_a_malformed_record_of_releases_is_a_metadata_error(tmp_path: Path, released: Any) -> None:
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
+    metadata = json.loads((corpus / "metadata.json").read_text(encoding="utf-8"))
+    (corpus / "metadata.json").write_text(json.dumps({**metadata, "released_content_sha256": released}))
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "[corpus-metadata-invalid]" in result.stdout, result.output
+
+
+def test_the_record_of_releases_names_the_seed_releases() -> None:
+    """Every recorded release is one the CHANGELOG has an entry for (tests/test_release_of_corpus
+    builds the seed corpus: were its rows not those of a recorded version, the build would refuse)."""
+    from newsfacts.build import RELEASED
+
+    metadata = json.loads((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert metadata[RELEASED], "no release recorded"
+    for version in metadata[RELEASED]:
+        assert f"\n## {version} — " in changelog, version
+
+
 def test_refuses_to_replace_a_folder_that_is_not_a_release(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
     out = tmp_path / "precious"

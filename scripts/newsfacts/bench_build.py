@@ -213,9 +213,13 @@ def _writer_options() -> dict[str, dict]:
 
 
 def _metadata(root: Path) -> dict:
+    """The repository's corpus metadata, without its record of released versions: the synthetic
+    corpus is not what was released (``build.RELEASED``)."""
     path = root / "corpus" / "metadata.json"
     if path.is_file():
-        return json.loads(path.read_text(encoding="utf-8"))
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+        metadata.pop("released_content_sha256", None)
+        return metadata
     return {"name": "newsfacts-bench", "version": "0.0.0", "annotation_license": "CC-BY-4.0", "language": ["en"]}
 
 

@@ -67,6 +67,9 @@ PARQUET_OPTIONS: dict[str, Any] = {
     "use_compliant_nested_type": True,
     "store_schema": True,
 }
+SEMVER = r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
+#: The metadata field recording, per released version, the content hash of its (full-text) rows.
+RELEASED = "released_content_sha256"
 #: Batches of rows waiting for the writing thread, at most (each holds a batch's tables in memory).
 WRITE_QUEUE = 1
 #: Below this much input, a build runs in one process (starting workers costs ~1 s).
@@ -345,6 +348,24 @@ def parquet_metadata(config: str, metadata: dict[str, Any], withheld: bool) -> d
     }
 
 
+def released_version_changed(
+    metadata: dict[str, Any], content: str, withheld: bool, where: str = "metadata.json"
+) -> Issue | None:
+    """An issue when ``metadata``'s version was released (``RELEASED``) with rows that hash other
+    than ``content``: a released version's data never changes. A build with the texts withheld has
+    other rows by design and is not compared."""
+    version, released = metadata["version"], metadata.get(RELEASED, {})
+    if withheld or version not in released or released[version] == content:
+        return None
+    return issue(
+        "released-version-changed",
+        f"version {version} was released with content sha256 {released[version][:12]}…, but these rows hash "
+        f"to {content[:12]}…: the data changed since, so the version must change too",
+        file=where,
+        pointer=f"/{RELEASED}/{version}",
+    )
+
+
 # --- the card's YAML header ----------------------------------------------------------------------------
 
 
@@ -513,8 +534,14 @@ def build_release(
         metadata = load_metadata(corpus)
         if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
             raise ValueError("it needs a `name`")
-        if not re.fullmatch(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)", str(metadata.get("version"))):
+        if not re.fullmatch(SEMVER, str(metadata.get("version"))):
             raise ValueError(f"`version` must be MAJOR.MINOR.PATCH, not {metadata.get('version')!r}")
+        released = metadata.get(RELEASED, {})
+        if not isinstance(released, dict) or not all(
+            re.fullmatch(SEMVER, str(v)) and isinstance(h, str) and re.fullmatch("[0-9a-f]{64}", h)
+            for v, h in released.items()
+        ):
+            raise ValueError(f"`{RELEASED}` must map versions (MAJOR.MINOR.PATCH) to sha256 hex digests")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         where = str(corpus / "metadata.json")
         report.issues.append(issue("corpus-metadata-invalid", f"cannot read the corpus metadata: {exc}", file=where))
@@ -546,6 +573,7 @@ def build_release(
         progress=progress,
         report=report,
         late_issues=read_problems,
+        metadata_file=str(corpus / "metadata.json"),
     )
 
 
@@ -568,6 +596,7 @@ class Job:
     check_seeds: bool = True
     report: Report = field(default_factory=Report)
     late_issues: list[Issue] = field(default_factory=list)  # found while the records stream
+    metadata_file: str = "metadata.json"  # where ``metadata`` was read, for issues about it
 
 
 def write_release(
@@ -583,6 +612,7 @@ def write_release(
     check_seeds: bool = True,
     report: Report | None = None,
     late_issues: list[Issue] | None = None,
+    metadata_file: str = "metadata.json",
 ) -> Manifest:
     """Validate ``records`` and write the release of their gold documents to ``out``, atomically.
 
@@ -591,7 +621,7 @@ def write_release(
     ``check_seeds`` compares seed files with their recorded hashes (the corpus-wide check).
     ``late_issues`` may grow while ``records`` is consumed: any error there stops the build.
     """
-    job = Job(metadata, repo_root, source, withhold_text, jobs, progress, check_seeds)
+    job = Job(metadata, repo_root, source, withhold_text, jobs, progress, check_seeds, metadata_file=metadata_file)
     job.report = report if report is not None else job.report
     job.late_issues = late_issues if late_issues is not None else job.late_issues
     unsafe = check_out(out)
@@ -685,9 +715,6 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
         )
         for c in splits
     }
-    header = card_header(metadata, splits, sizes, withhold_text)
-    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root)
-
     configs: dict[str, Any] = {}
     split_hashes = []
     for config in splits:
@@ -700,6 +727,12 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
                 "content_sha256": digest,
                 "files": shards[config, split],
             }
+    changed = released_version_changed(metadata, combined_hash(split_hashes), withhold_text, job.metadata_file)
+    if changed is not None:
+        report.issues.append(changed)
+        raise InvalidCorpus(report)
+    header = card_header(metadata, splits, sizes, withhold_text)
+    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root)
     manifest = Manifest(
         {
             "manifest_format": MANIFEST_FORMAT,

@@ -188,6 +188,12 @@ CODES: dict[str, Code] = {
         "fatal",
         "--out must be a previous release (it has MANIFEST.json), an empty folder or a new path; choose another path.",
     ),
+    "released-version-changed": Code(
+        "release",
+        "error",
+        "This version was released with other rows (corpus/metadata.json, released_content_sha256): "
+        "changed data needs a new version by the rules in CHANGELOG.md; `newsfacts diff` shows what changed.",
+    ),
     "no-gold-documents": Code(
         "release",
         "error",

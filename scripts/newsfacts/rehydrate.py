@@ -132,4 +132,5 @@ def rehydrate_release(
         check_seeds=False,  # the user's copies were checked against text_sha256 instead
         report=report,
         late_issues=problems,
+        metadata_file=str(release / MANIFEST),
     )
