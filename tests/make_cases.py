@@ -154,6 +154,7 @@ def semantic_cases() -> dict[str, bytes]:
         "text-sha256-mismatch.json": mutated(_set(("text_sha256",), sha256(text + "\n"))).encode(),
         "span-out-of-range.json": mutated(_set(("mentions", 5, "end"), len(text) + 7)).encode(),
         "span-text-mismatch.json": mutated(_set(("mentions", 1, "text"), "Sunday")).encode(),
+        "offset-not-integer.json": mutated(_set(("mentions", 1, "start"), 77.0)).encode(),
         "span-whitespace.json": mutated(_span_whitespace).encode(),
         "duplicate-id.json": mutated(_duplicate_id).encode(),
         "unknown-reference.json": mutated(_set(("mentions", 6, "entity_id"), "E9")).encode(),

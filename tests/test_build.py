@@ -267,6 +267,21 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
     assert "span-text-mismatch" in {i.code for i in _checked(bad, plan, False, True).issues}
 
 
+def test_an_offset_written_as_a_float_is_refused_by_validate_and_build_alike(tmp_path: Path) -> None:
+    from newsfacts import validate
+    from newsfacts.build import InvalidCorpus
+
+    doc = minimal()
+    doc["mentions"][0]["start"] = float(doc["mentions"][0]["start"])  # 59.0: a JSON Schema integer
+    corpus = write_corpus(tmp_path / "corpus", [("a.json", [doc])])
+    assert "59.0" in (corpus / "documents" / "a.json").read_text(encoding="utf-8")
+    expected = [(i.code, i.pointer) for i in validate([corpus / "documents"]).issues]
+    assert expected == [("offset-not-integer", "/mentions/0/start")]
+    with pytest.raises(InvalidCorpus) as refused:
+        build_release(corpus, tmp_path / "out")
+    assert [(i.code, i.pointer) for i in refused.value.report.issues] == expected  # not conversion-failed
+
+
 def _record_release(corpus: Path, **released: str) -> None:
     path = corpus / "metadata.json"
     metadata = json.loads(path.read_text(encoding="utf-8"))

@@ -64,6 +64,12 @@ CODES: dict[str, Code] = {
         "error",
         "The span's `text` must equal text[start:end]; fix the offsets or the text (offsets count Unicode code points in the NFC text).",
     ),
+    "offset-not-integer": Code(
+        "semantics",
+        "error",
+        "Write offsets as JSON integers (59, not 59.0): JSON Schema counts 59.0 as an integer, but the "
+        "release stores offsets as 32-bit integers and refuses it.",
+    ),
     "span-whitespace": Code(
         "semantics", "error", "Spans never start or end with whitespace: trim the span and adjust its offsets."
     ),
