@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from newsfacts.codes import issue
 from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
 from newsfacts.metadata import load_metadata
+from newsfacts.ner import JoinedTexts
 from newsfacts.reading import Block, Record, discover, read_blocks
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
@@ -97,6 +98,11 @@ class BatchResult:
     size: int = 0
     records: int = 0
 
+    @classmethod
+    def of(cls, records: list[Record]) -> BatchResult:
+        """An empty result for ``records``: their bytes and number, nothing found yet."""
+        return cls(size=sum(len(r.data) for r in records), records=len(records))
+
 
 def _one_line(data: bytes) -> bytes:
     """A JSON record on one line: newlines only ever occur between tokens in valid JSON."""
@@ -124,9 +130,8 @@ def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResul
     then decides their spans, batch by split. Anything else is validated in full here."""
     from newsfacts.batch_checks import spans_all_pass
     from newsfacts.ner import join_texts
-    from newsfacts.views import read_documents
 
-    result = BatchResult(size=sum(len(r.data) for r in records), records=len(records))
+    result = BatchResult.of(records)
     by_split: dict[str, list[Record]] = {}
     for record in records:
         found, key = validate_record(record, spans=_not_gold)  # what is not converted is checked here
@@ -137,7 +142,7 @@ def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResul
         if key.annotation_set == "gold":
             by_split.setdefault(key.split, []).append(record)
     try:
-        parts = {s: read_documents([_one_line(r.data) for r in by_split[s]], plan) for s in sorted(by_split)}
+        parts = _read_parts(by_split, plan)
     except (pa.ArrowInvalid, ValueError):
         return None
     texts = {split: join_texts(part.column("text").to_pylist()) for split, part in parts.items()}
@@ -152,9 +157,7 @@ def _not_gold(doc: dict[str, Any]) -> bool:
 
 def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bool) -> BatchResult:
     """Every record validated in full (``validate_record``), then the gold ones converted."""
-    from newsfacts.views import read_documents
-
-    result = BatchResult(size=sum(len(r.data) for r in records), records=len(records))
+    result = BatchResult.of(records)
     gold: list[Record] = []
     by_split: dict[str, list[Record]] = {}  # read apart: no filtering of nested columns afterwards
     for record in records:
@@ -168,7 +171,7 @@ def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bo
     if not convert or not gold or any(i.severity != "warning" for i in result.issues):
         return result
     try:
-        parts = {s: read_documents([_one_line(r.data) for r in by_split[s]], plan) for s in sorted(by_split)}
+        parts = _read_parts(by_split, plan)
     except (pa.ArrowInvalid, ValueError):
         result.issues += _locate_conversion_failure(gold, plan)
         return result
@@ -176,8 +179,20 @@ def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bo
     return result
 
 
+def _read_parts(by_split: dict[str, list[Record]], plan: Plan) -> dict[str, pa.Table]:
+    """Each split's records as one table (``views.read_documents``), splits in order: read apart,
+    so no nested column is filtered afterwards."""
+    from newsfacts.views import read_documents
+
+    return {split: read_documents([_one_line(r.data) for r in by_split[split]], plan) for split in sorted(by_split)}
+
+
 def _add_tables(
-    result: BatchResult, parts: dict[str, pa.Table], plan: Plan, withhold_text: bool, texts: dict | None = None
+    result: BatchResult,
+    parts: dict[str, pa.Table],
+    plan: Plan,
+    withhold_text: bool,
+    texts: dict[str, JoinedTexts] | None = None,
 ) -> bool:
     """Each split's rows into ``result.tables``; False (and a ``conversion-failed`` issue) if any fails.
     ``texts``: each split's ``ner.JoinedTexts``, if at hand."""
