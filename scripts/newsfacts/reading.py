@@ -148,7 +148,7 @@ def _json_record(handle, name: str) -> Iterator[Record | Issue]:
             line=1,
         )
     elif not data.strip():
-        yield issue("empty-file", "the file holds no document", file=name, line=1)
+        yield _empty_file(name)
     else:
         yield Record(name, 1, data, single=True)
 
@@ -172,7 +172,7 @@ def _jsonl_records(handle, name: str) -> Iterator[Record | Issue]:
         seen = True
         yield Record(name, line_no, chunk, single=False)
     if not seen:
-        yield issue("empty-file", "the file holds no document", file=name, line=1)
+        yield _empty_file(name)
 
 
 def read_blocks(path: Path, size: int = BLOCK_BYTES) -> Iterator[Block | Record | Issue]:
@@ -219,7 +219,7 @@ def _jsonl_blocks(handle, name: str, size: int) -> Iterator[Block | Issue]:
         seen = True
         yield Block(name, line_no, pending)
     if not seen:
-        yield issue("empty-file", "the file holds no document", file=name, line=1)
+        yield _empty_file(name)
 
 
 def _line_ends(data: bytes) -> int:
@@ -227,6 +227,10 @@ def _line_ends(data: bytes) -> int:
     import numpy as np
 
     return int(np.count_nonzero(np.frombuffer(data, np.uint8) == 0x0A))
+
+
+def _empty_file(name: str) -> Issue:
+    return issue("empty-file", "the file holds no document", file=name, line=1)
 
 
 def _too_large(name: str, line: int) -> Issue:
