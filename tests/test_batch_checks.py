@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from newsfacts.batch_checks import spans_all_pass
 from newsfacts.checks import iter_spans, span_checks
+from newsfacts.ner import bmp_spaces
 from newsfacts.views import read_documents
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
@@ -36,8 +37,9 @@ def with_text(doc: dict[str, Any], text: str) -> dict[str, Any]:
     return out
 
 
-def test_every_whitespace_character_is_in_the_bmp() -> None:
+def test_every_whitespace_character_is_in_the_bmp_and_the_table_is_str_isspace() -> None:
     assert all(c < 0x10000 for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert bmp_spaces().tolist() == [chr(c).isspace() for c in range(0x10000)]  # what str.strip strips
 
 
 def test_the_fixture_passes_alone_and_in_a_batch() -> None:

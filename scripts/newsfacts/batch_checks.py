@@ -16,13 +16,11 @@ NER view reads too), and the bytes there are compared with the span's own, gathe
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from newsfacts.ner import JoinedTexts, join_texts
+from newsfacts.ner import JoinedTexts, bmp_spaces, join_texts
 
 #: The span lists of a document, as paths into its columns: a layer, then struct fields of its items.
 SPAN_FIELDS = (
@@ -33,12 +31,6 @@ SPAN_FIELDS = (
     ("quotes", "cue"),
     ("quotes", "content"),
 )
-
-
-@cache
-def _whitespace() -> np.ndarray:
-    """By code point below 0x10000: ``str.isspace`` (every such character is in the BMP; tested)."""
-    return np.array([chr(c).isspace() for c in range(0x10000)], bool)
 
 
 def _spans(documents: pa.Table, path: tuple[str, ...]) -> tuple[np.ndarray, pa.Array, pa.Array, pa.Array]:
@@ -94,7 +86,7 @@ def spans_all_pass(documents: pa.Table, joined: JoinedTexts | None = None) -> bo
     if not np.array_equal(joined.data[at], own):
         return False
     # no whitespace at either end (every whitespace character is below 0x10000)
-    space = _whitespace()
+    space = bmp_spaces()
     for chars in (joined.points[first], joined.points[first + widths - 1]):
         if np.any(space[np.minimum(chars, 0xFFFF)] & (chars < 0x10000)):
             return False

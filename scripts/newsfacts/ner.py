@@ -268,9 +268,16 @@ def _classes(code_points: np.ndarray) -> np.ndarray:
 
 
 @cache
+def bmp_spaces() -> np.ndarray:
+    """By code point below 0x10000: whitespace (``\\s``, which is ``str.isspace``; no whitespace
+    character lies beyond the BMP — both tested)."""
+    return _bmp_classes() == _SPACE
+
+
+@cache
 def _ascii_spaces() -> np.ndarray:
     """By byte value: an ASCII space character (bytes from 0x80 are never a whole character)."""
-    return np.append(_bmp_classes()[:0x80] == _SPACE, np.zeros(0x80, bool))
+    return np.append(bmp_spaces()[:0x80], np.zeros(0x80, bool))
 
 
 class TaggedBatch(NamedTuple):
