@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from newsfacts.build import RELEASED
 from newsfacts.documents import LAYERS, dump_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,7 +57,7 @@ def write_corpus(folder: Path, files: list[tuple[str, list[dict[str, Any]]]] | N
     documents = folder / "documents"
     documents.mkdir(parents=True, exist_ok=True)
     metadata = json.loads((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
-    metadata.pop("released_content_sha256", None)  # a fixture corpus is not the released one
+    metadata.pop(RELEASED, None)  # a fixture corpus is not the released one
     (folder / "metadata.json").write_text(json.dumps(metadata, ensure_ascii=False, indent=2), encoding="utf-8")
     for name, records in files if files is not None else fixture_documents():
         if name.endswith(".jsonl"):

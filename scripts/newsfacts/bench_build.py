@@ -215,10 +215,12 @@ def _writer_options() -> dict[str, dict]:
 def _metadata(root: Path) -> dict:
     """The repository's corpus metadata, without its record of released versions: the synthetic
     corpus is not what was released (``build.RELEASED``)."""
+    from newsfacts.build import RELEASED
+
     path = root / "corpus" / "metadata.json"
     if path.is_file():
         metadata = json.loads(path.read_text(encoding="utf-8"))
-        metadata.pop("released_content_sha256", None)
+        metadata.pop(RELEASED, None)
         return metadata
     return {"name": "newsfacts-bench", "version": "0.0.0", "annotation_license": "CC-BY-4.0", "language": ["en"]}
 
