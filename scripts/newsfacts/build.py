@@ -46,7 +46,7 @@ from newsfacts.reading import Block, Record, discover, read_blocks
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
 from newsfacts.validate import DocKey, corpus_checks, validate_record
-from newsfacts.views import CONFIGS, Plan, with_layers
+from newsfacts.views import CONFIGS, LAYERS, Plan, with_layers
 
 #: Documents (``.json`` files) per batch handed to a worker; a ``Block`` of JSONL lines is a batch
 #: of its own (both affect speed and memory, never the output).
@@ -674,10 +674,12 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
     def write(shipped_by_split: dict[str, dict[str, pa.Table]]) -> None:
         for split, shipped in shipped_by_split.items():
             tables = with_layers(shipped, plan)
+            if ("documents", split) not in writers:
+                for config in CONFIGS:
+                    writers[config, split] = SplitWriter(staging / "data" / config, config, split, schemas[config])
+                for layer in LAYERS:  # the documents' nested annotations are these configs' rows
+                    writers["documents", split].hash.borrow(layer, writers[layer, split].hash)
             for config in CONFIGS:
-                if (config, split) not in writers:
-                    folder = staging / "data" / config
-                    writers[config, split] = SplitWriter(folder, config, split, schemas[config])
                 writers[config, split].add(tables[config])
         pa.default_memory_pool().release_unused()
 

@@ -19,6 +19,11 @@ in schema order, over all rows of the split:
 Numbers are little-endian. A split's hash is the sha256 of the lines ``<stream> <sha256 of
 the stream>\\n``; the release's ``content_sha256`` is the sha256 of the lines
 ``<config>/<split> <split hash>\\n`` in manifest order.
+
+The documents config nests the rows of the annotation configs: its ``mentions[].<field>``
+streams carry exactly the bytes of the ``mentions`` config's ``<field>`` streams (the same values,
+in the same order). A build, which hashes both, hashes those bytes once (``ContentHash.borrow``);
+``newsfacts verify`` hashes each config on its own, so it checks that the two agree.
 """
 
 from __future__ import annotations
@@ -45,6 +50,19 @@ class ContentHash:
         for field in schema:
             self._declare(field.name, field.type)
         self.nbytes = 0
+        self._lent: dict[str, ContentHash] = {}  # "<list column>[]." -> the hash of its items as rows
+
+    def borrow(self, column: str, rows: ContentHash) -> None:
+        """Take the streams of the items of list column ``column`` (``column[].<field>…``) from
+        ``rows``, the hash of a table whose rows are those items (``<field>…`` streams, plus any
+        of its own): this hash no longer feeds them. The caller feeds ``rows`` every item, in
+        order, before asking either for a digest."""
+        prefix = f"{column}[]."
+        mine = [name for name in self._streams if name.startswith(prefix)]
+        missing = [name for name in mine if name[len(prefix) :] not in rows._streams]
+        if not mine or missing:
+            raise ValueError(f"{column!r}: its items' streams are not all in the rows' hash ({missing[:3]})")
+        self._lent[prefix] = rows
 
     def _declare(self, path: str, kind: pa.DataType) -> None:
         self._streams[f"{path}!valid"] = hashlib.sha256()
@@ -65,40 +83,54 @@ class ContentHash:
             for chunk in table.column(name).chunks:
                 self._feed(name, chunk)
 
-    def _feed(self, path: str, array: pa.Array) -> None:
+    def _feed(self, path: str, array: pa.Array, hashed: bool = True) -> None:
+        """Hash ``array`` into the streams under ``path`` and count its bytes; ``hashed=False``:
+        count only (a borrowed stream, fed elsewhere)."""
         kind = array.type
         n = len(array)
-        valid = np.ones(n, np.uint8) if array.null_count == 0 else array.is_valid().to_numpy(zero_copy_only=False)
-        self._streams[f"{path}!valid"].update(_contiguous(valid.astype(np.uint8, copy=False)))
+        if hashed:
+            valid = np.ones(n, np.uint8) if array.null_count == 0 else array.is_valid().to_numpy(zero_copy_only=False)
+            self._streams[f"{path}!valid"].update(_contiguous(valid.astype(np.uint8, copy=False)))
         self.nbytes += (n + 7) // 8 if array.null_count else 0
         if pa.types.is_struct(kind):
+            lent = hashed and f"{path}." in self._lent
+            if lent and array.null_count:  # the rows of a layer have no null items: they would differ
+                raise ValueError(f"{path}: a null item in a list whose items are hashed as rows")
             for i, child in enumerate(array.flatten()):
-                self._feed(f"{path}.{kind.field(i).name}", child)
+                self._feed(f"{path}.{kind.field(i).name}", child, hashed and not lent)
         elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            lengths = pc.fill_null(pc.list_value_length(array), 0)
-            self._streams[f"{path}!len"].update(_int64(lengths))
+            if hashed:
+                self._streams[f"{path}!len"].update(_int64(pc.fill_null(pc.list_value_length(array), 0)))
             self.nbytes += 4 * (n + 1)
-            self._feed(f"{path}[]", pc.list_flatten(array))
+            self._feed(f"{path}[]", pc.list_flatten(array), hashed)
         elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
             filled = pc.fill_null(array, "") if array.null_count else array
-            lengths = _int64(pc.binary_length(filled))
             data = _string_data(filled)
-            self._streams[f"{path}!len"].update(lengths)
-            self._streams[f"{path}!utf8"].update(data)
+            if hashed:
+                self._streams[f"{path}!len"].update(_int64(pc.binary_length(filled)))
+                self._streams[f"{path}!utf8"].update(data)
             self.nbytes += 4 * (n + 1) + len(data)
         elif pa.types.is_floating(kind):
-            values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8", copy=False)
-            self._streams[path].update(_contiguous(values))
+            if hashed:
+                values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8", copy=False)
+                self._streams[path].update(_contiguous(values))
             self.nbytes += n * kind.bit_width // 8
         elif pa.types.is_integer(kind) or pa.types.is_boolean(kind):
-            self._streams[path].update(_int64(pc.fill_null(array, 0) if array.null_count else array))
+            if hashed:
+                self._streams[path].update(_int64(pc.fill_null(array, 0) if array.null_count else array))
             self.nbytes += n * kind.bit_width // 8 if kind.bit_width >= 8 else (n + 7) // 8
         else:
             raise TypeError(f"{path}: no content hash for Arrow type {kind}")
 
     def hexdigest(self) -> str:
-        lines = "".join(f"{name} {h.hexdigest()}\n" for name, h in self._streams.items())
+        lines = "".join(f"{name} {self._stream(name).hexdigest()}\n" for name in self._streams)
         return hashlib.sha256(lines.encode()).hexdigest()
+
+    def _stream(self, name: str) -> Any:
+        for prefix, rows in self._lent.items():
+            if name.startswith(prefix):
+                return rows._streams[name[len(prefix) :]]
+        return self._streams[name]
 
 
 def _int64(array: pa.Array) -> np.ndarray:
