@@ -14,8 +14,15 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from newsfacts.ner import (
     _ABBREVIATIONS,
+    _CLASS,
+    _LINE,
     _MARKS,
+    _OTHER,
     _SENTENCE_END,
+    _SPACE,
+    _STOP,
+    _classify,
+    _codes,
     _sentence_cuts,
     ner_labels,
     ner_rows,
@@ -140,6 +147,19 @@ def test_the_character_classes_of_the_batch_tokeniser_hold_over_all_of_unicode()
     digit = {m.start() for m in re.finditer(r"\d", everything)}
     punctuation = {m.start() for m in re.finditer(f"{_MARKS}|[.,'’]", everything)}
     assert digit <= word and not word & space and not punctuation & (word | space)
+
+
+def test_the_codes_of_the_batch_tokeniser_are_its_classes_and_flags_over_all_of_unicode() -> None:
+    """``_codes`` (looked up by the low byte, then corrected beyond ASCII) is ``_classify`` of
+    every code point, with the flags of ``.!?`` and the line break, padded with spaces."""
+    points = np.arange(0x110000, dtype=np.uint32)
+    codes = _codes(points, np.flatnonzero(points >= 0x80), pad=2)
+    expected = _classify("".join(map(chr, range(0x110000))))
+    expected[[ord(c) for c in ".!?"]] |= _STOP
+    expected[0x0A] |= _LINE
+    assert codes[2:-2].tolist() == expected.tolist()
+    assert codes[:2].tolist() == codes[-2:].tolist() == [_SPACE, _SPACE]
+    assert _OTHER & _CLASS == _OTHER and not _CLASS & (_STOP | _LINE)  # ``& _CLASS`` leaves the class
 
 
 _TRICKY = "aZé_1٣²., '’\u0301\u200d\ufe0f\U0001f3fb😀—(“”)!?\n\t\u00a0"

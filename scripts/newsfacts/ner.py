@@ -257,13 +257,44 @@ def _bmp_classes() -> np.ndarray:
     return _classify("".join(map(chr, range(0x10000))))
 
 
-def _classes(code_points: np.ndarray) -> np.ndarray:
-    out = np.take(_bmp_classes(), code_points, mode="clip")  # beyond the BMP: 0xFFFF's, then fixed
-    astral = np.flatnonzero(code_points > 0xFFFF)
-    if len(astral):
-        values = code_points[astral]
+# A code is a class (its low bits, ``& _CLASS``) with flags for what the sentence cuts look
+# for, so that one look-up per character serves both and they scan bytes, not code points.
+_CLASS = 7
+_STOP = 8  # one of ``.!?``, which start ``_SENTENCE_END``
+_LINE = 16  # a line break: a sentence cut
+
+
+@cache
+def _bmp_codes() -> np.ndarray:
+    """By code point below 0x10000: its code."""
+    codes = _bmp_classes().copy()
+    codes[list(map(ord, ".!?"))] |= _STOP
+    codes[0x0A] |= _LINE
+    return codes
+
+
+@cache
+def _low_byte_codes() -> bytes:
+    """``_bmp_codes`` of the code points below 0x100, a ``bytes.translate`` table."""
+    return _bmp_codes()[:0x100].tobytes()
+
+
+def _codes(points: np.ndarray, wide: np.ndarray, pad: int = 0) -> np.ndarray:
+    """The code of each of ``points`` (``wide``: where they are beyond ASCII), with ``pad``
+    spaces either side.
+
+    Looked up by the low byte, with ``bytes.translate`` (several times quicker than a look-up in
+    the table of the whole BMP), then corrected where the code point is beyond ASCII: few."""
+    low = np.full(len(points) + 2 * pad, 0x20, np.uint8)
+    low[pad : pad + len(points)] = points  # the low byte: right for ASCII
+    out = np.frombuffer(bytearray(low).translate(_low_byte_codes()), np.uint8)
+    wide_points = points[wide]
+    out[wide + pad] = np.take(_bmp_codes(), wide_points, mode="clip")  # beyond the BMP: 0xFFFF's, then fixed
+    astral = wide_points > 0xFFFF
+    if np.any(astral):  # no flag beyond ASCII: the class is the code
+        values = wide_points[astral]
         unique = np.unique(values)
-        out[astral] = _classify("".join(map(chr, unique.tolist())))[np.searchsorted(unique, values)]
+        out[wide[astral] + pad] = _classify("".join(map(chr, unique.tolist())))[np.searchsorted(unique, values)]
     return out
 
 
@@ -399,8 +430,8 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     bio_table = np.array([bio[name] for name in names], np.int64).reshape(-1, 2)
     # tokens
     n = len(points)
-    padded = np.full(n + 4, _SPACE, np.uint8)
-    padded[2 : n + 2] = _classes(points)
+    codes = _codes(points, batch.wide, pad=2)
+    padded = codes & _CLASS
     cls, before, after = padded[2 : n + 2], padded[1 : n + 1], padded[3 : n + 3]
     isw = (padded == _DIGIT) | (padded == _WORD)
     w, w_before, w_before2, w_after = isw[2 : n + 2], isw[1 : n + 1], isw[:n], isw[3 : n + 3]
@@ -470,7 +501,7 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
         opened = width > 0
         tags[first[opened]] = b_ids[opened]
     # sentences: from each text's first token and the first token at or after each cut
-    cuts = _sentence_cuts(joined, points, span_starts, span_ends)
+    cuts = _sentence_cuts(joined, points, span_starts, span_ends, codes[2 : n + 2])
     is_first = np.zeros(len(starts) + 1, bool)  # a mark per token: no sort
     is_first[firsts_of_texts] = True
     is_first[np.searchsorted(starts, cuts)] = True
@@ -479,15 +510,22 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
 
 
-def _sentence_cuts(text: str, points: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray) -> np.ndarray:
-    """``sentence_cuts(text, spans)`` (unsorted), given ``text``'s code points and the spans' bounds."""
-    at, end = _sentence_ends(points)
+def _sentence_cuts(
+    text: str, points: np.ndarray, span_starts: np.ndarray, span_ends: np.ndarray, codes: np.ndarray | None = None
+) -> np.ndarray:
+    """``sentence_cuts(text, spans)`` (unsorted), given ``text``'s code points, the spans' bounds
+    and perhaps the points' ``_codes``."""
+    if codes is None:
+        codes = _codes(points, np.flatnonzero(points >= 0x80))
+    flagged = np.flatnonzero(codes >= _STOP)  # stops and line breaks (few): one scan for both
+    marked = codes[flagged] < _LINE
+    at, end = _sentence_ends(points, flagged[marked])
     keep = np.ones(len(at), bool)
     stops = np.flatnonzero(points[at] == 0x2E)  # a run starting with a full stop: maybe after an abbreviation
     keep[stops] = ~_after_abbreviation(text, points, at[stops])
     span = np.searchsorted(span_starts, end) - 1  # the last span starting before the cut
     keep &= ~((span >= 0) & (span_ends[np.maximum(span, 0)] > end)) if len(span_starts) else True
-    return np.append(end[keep], np.flatnonzero(points == 0x0A))
+    return np.append(end[keep], flagged[~marked])
 
 
 # ``_SENTENCE_END`` without a regex call per candidate. A match can only start where a run of
@@ -506,9 +544,10 @@ _LONGEST = max(map(len, _ABBREVIATIONS))
 _WINDOW = _LONGEST + 1  # characters looked at before a full stop
 
 
-def _sentence_ends(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where ``_SENTENCE_END`` matches from the start of a run of ``.!?``: (starts, ends), int64."""
-    marks = np.flatnonzero((points == 0x2E) | (points == 0x21) | (points == 0x3F)).astype(np.int64)
+def _sentence_ends(points: np.ndarray, marks: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where ``_SENTENCE_END`` matches from the start of a run of ``.!?`` (``marks``: where these
+    are, sorted): (starts, ends), int64."""
+    marks = marks.astype(np.int64)
     if not len(marks):
         return marks, marks
     runs = np.flatnonzero(np.diff(marks) != 1)  # the last mark of each run but the last
