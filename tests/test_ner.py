@@ -187,7 +187,30 @@ def texts_and_spans(draw: Any) -> tuple[list[str], list[list[tuple[int, int, str
 @settings(max_examples=400, deadline=None)
 @given(texts_and_spans())
 def test_tag_batch_gives_exactly_what_tag_gives_for_each_text(case: Any) -> None:
-    texts, spans = case
+    assert_tag_batch_is_tag(*case)
+
+
+@st.composite
+def numbers_and_words(draw: Any) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
+    """Short texts of digits, word characters, apostrophes and points: chains such as
+    "a1'2'3" and "1'2a" (a run of digits is in a word or a number by what comes before)."""
+    texts = draw(st.lists(st.text(st.sampled_from("a_1٣'’., \u00a0"), max_size=30), min_size=1, max_size=3))
+    spans = []
+    for text in texts:
+        bounds = st.integers(0, len(text))
+        found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=2))
+        spans.append([(min(a, b), max(a, b), label) for a, b, label in found])
+    return texts, spans
+
+
+@settings(max_examples=300, deadline=None)
+@given(numbers_and_words())
+@example((["_1'1_", "1'a'2 3'4", "a1’2'3,4.5"], [[], [], []]))
+def test_tag_batch_reads_numbers_and_words_as_tag_does(case: Any) -> None:
+    assert_tag_batch_is_tag(*case)
+
+
+def assert_tag_batch_is_tag(texts: list[str], spans: list[list[tuple[int, int, str]]]) -> None:
     batch = tag_batch(texts, spans)
     tokens: list[str] = []
     starts: list[int] = []

@@ -434,24 +434,20 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     padded = codes & _CLASS
     cls, before, after = padded[2 : n + 2], padded[1 : n + 1], padded[3 : n + 3]
     isw = (padded == _DIGIT) | (padded == _WORD)
-    w, w_before, w_before2, w_after = isw[2 : n + 2], isw[1 : n + 1], isw[:n], isw[3 : n + 3]
+    w_before, w_after = isw[1 : n + 1], isw[3 : n + 3]
     apostrophe_before = before == _APOSTROPHE
-    in_run = (w & w_before) | ((cls == _APOSTROPHE) & w_before & w_after) | (w & apostrophe_before & w_before2)
-    # 1-based positions, so that a product with a mask (several times quicker than np.where)
-    # leaves 0 where the mask is off
-    index = np.arange(1, n + 1, dtype=np.int32)
-    run_start = np.maximum.accumulate(index * ~in_run)
     word = cls == _WORD
-    last_word = np.maximum.accumulate(index * word)
-    worded = last_word >= run_start  # a word character at or before, in the run
-    word_token = np.zeros(n + 4, bool)
-    word_token[2 : n + 2] = w & worded
+    digit = cls == _DIGIT
+    digits = np.flatnonzero(digit)
+    worded = _worded_digits(padded, digits)
+    word_token = np.zeros(n + 4, bool)  # a word character is always in a word token
+    word_token[2 : n + 2] = word
+    word_token[digits[worded] + 2] = True
     number_token = np.zeros(n + 4, bool)
-    number_token[2 : n + 2] = (cls == _DIGIT) & ~worded
+    number_token[digits[~worded] + 2] = True
     wt_before, wt_before2 = word_token[1 : n + 1], word_token[:n]
     nt_before, nt_before2 = number_token[1 : n + 1], number_token[:n]
     after_apostrophe = apostrophe_before & wt_before2
-    digit = cls == _DIGIT
     cont = digit & (w_before | ((before == _POINT) & nt_before2) | after_apostrophe)
     cont |= word & (wt_before | after_apostrophe)
     cont |= (cls == _POINT) & nt_before & (after == _DIGIT)
@@ -508,6 +504,31 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     firsts = np.flatnonzero(is_first[: len(starts)])
     sentences = np.diff(np.searchsorted(firsts, np.append(firsts_of_texts, len(starts))))
     return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
+
+
+def _worded_digits(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
+    """For each of ``digits`` (where the digits are, sorted; ``padded``: the classes, two spaces
+    either side), whether its ``\\w+(?:['’]\\w+)*`` run has a word character before it: then
+    the digit is in a word token, else in a number token.
+
+    Only the digits need asking (a word character is always in a word token), and every digit of
+    a run of digits has the same answer: that of the characters before the run. The run is
+    worded when a word character comes just before it, or an apostrophe after a word character;
+    when an apostrophe after a digit comes before it, it is worded if the run of digits before
+    that one is. A scan over the runs of digits, then, not over all the characters: in each
+    chain of runs joined by apostrophes, the runs from the first one worded by what comes
+    just before it on are worded."""
+    first = np.ones(len(digits), bool)
+    first[1:] = np.diff(digits) != 1
+    begins = digits[first] + 2  # where each run starts, in ``padded``
+    before, before2 = padded[begins - 1], padded[begins - 2]
+    apostrophe = before == _APOSTROPHE
+    own = (before == _WORD) | (apostrophe & (before2 == _WORD))
+    joined = apostrophe & (before2 == _DIGIT)  # never the first run: no digit before it
+    # 1-based run numbers, so that a product with a mask leaves 0 where the mask is off
+    index = np.arange(1, len(begins) + 1)
+    worded = np.maximum.accumulate(index * own) >= np.maximum.accumulate(index * ~joined)
+    return worded[np.cumsum(first) - 1]
 
 
 def _sentence_cuts(
