@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
-from newsfacts.pool import PIPE_BYTES, _widen, map_ordered
+from newsfacts.pool import PIPE_BYTES, Workers, _widen, map_ordered
 
 F_GETPIPE_SZ = 1032
 
@@ -18,6 +18,15 @@ def test_results_come_in_task_order_whatever_finishes_first() -> None:
     tasks = [((3 - i % 3) * 0.02,) for i in range(12)]  # later tasks often finish first
     assert list(map_ordered("time:sleep", tasks, 3)) == [None] * 12
     assert list(map_ordered("builtins:divmod", [(i, 4) for i in range(9)], 2)) == [divmod(i, 4) for i in range(9)]
+
+
+def test_workers_start_at_once_serve_several_maps_and_end_on_exit() -> None:
+    with Workers("builtins:divmod", 2) as workers:
+        processes = list(workers._workers)
+        assert all(p.poll() is None for p in processes)  # running before any task
+        assert list(workers.map([(i, 3) for i in range(5)])) == [divmod(i, 3) for i in range(5)]
+        assert list(workers.map([(7, 2)])) == [(3, 1)]
+    assert [p.returncode for p in processes] == [0, 0]
 
 
 def test_a_task_that_raises_raises_in_the_caller() -> None:

@@ -42,6 +42,7 @@ from newsfacts.codes import issue
 from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
 from newsfacts.metadata import load_metadata
 from newsfacts.ner import JoinedTexts
+from newsfacts.pool import Workers
 from newsfacts.reading import Block, Record, discover, read_blocks
 from newsfacts.report import Issue, Report
 from newsfacts.schema import schema_dir, schema_version
@@ -237,16 +238,16 @@ def _batches(items: Iterable[Record | Block], size: int) -> Iterator[Batch]:
         yield batch
 
 
-def _results(batches: Iterator[Batch], plan: Plan, withhold_text: bool, jobs: int, failed: Callable[[], bool]):
-    """``convert_batch`` over the batches, in order; on ``jobs`` worker processes when > 1."""
-    if jobs <= 1:
+def _results(
+    batches: Iterator[Batch], plan: Plan, withhold_text: bool, workers: Workers | None, failed: Callable[[], bool]
+):
+    """``convert_batch`` over the batches, in order; on the worker processes if any (closed when done)."""
+    if workers is None:
         for batch in batches:
             yield convert_batch(batch, plan, withhold_text, not failed())
         return
-    from newsfacts.pool import map_ordered
-
-    tasks = ((batch, plan, withhold_text, not failed()) for batch in batches)
-    yield from map_ordered("newsfacts.build:convert_batch", tasks, jobs)
+    with workers:
+        yield from workers.map((batch, plan, withhold_text, not failed()) for batch in batches)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -648,16 +649,21 @@ def write_release(
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
+    # the workers start now: they start up while this process imports what the writing needs
+    workers = Workers("newsfacts.build:convert_batch", job.jobs) if job.jobs > 1 else None
     try:
-        manifest = _write(records, staging, job)
+        manifest = _write(records, staging, job, workers)
         swap_into_place(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    finally:
+        if workers is not None:
+            workers.close()
     return manifest
 
 
-def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manifest:
+def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: Workers | None = None) -> Manifest:
     from newsfacts.features import arrow_schema, conversion_plan
     from newsfacts.release_docs import write_release_docs
 
@@ -689,7 +695,7 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job) -> Manife
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacts-write") as writer:
         queued: deque[Future[None]] = deque()
         try:
-            for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, job.jobs, failed):
+            for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, workers, failed):
                 report.extend(result.issues)
                 report.documents += result.records
                 keys += result.keys

@@ -78,21 +78,33 @@ class WorkerDied(RuntimeError):
     """A worker process exited before answering."""
 
 
-def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> Iterator[Any]:
-    """``module:function`` applied to each task's arguments on ``jobs`` processes, in task order."""
-    workers = [
-        subprocess.Popen(
-            [sys.executable, "-m", "newsfacts.pool", function], stdin=subprocess.PIPE, stdout=subprocess.PIPE
-        )
-        for _ in range(jobs)
-    ]
-    for worker in workers:
-        _widen(worker.stdin)
-        _widen(worker.stdout)
-    busy: deque[subprocess.Popen] = deque()  # workers holding a task, oldest task first
-    idle = list(workers)
-    tasks = iter(tasks)
-    try:
+class Workers:
+    """``jobs`` worker processes serving ``module:function``, started at once: they start up and
+    import while the caller goes on preparing its tasks. Use as a context manager."""
+
+    def __init__(self, function: str, jobs: int) -> None:
+        self._workers: list[subprocess.Popen] = []
+        try:
+            for _ in range(jobs):
+                self._workers.append(
+                    subprocess.Popen(
+                        [sys.executable, "-m", "newsfacts.pool", function],
+                        stdin=subprocess.PIPE,
+                        stdout=subprocess.PIPE,
+                    )
+                )
+        except BaseException:
+            self.close(busy=True)
+            raise
+        for worker in self._workers:
+            _widen(worker.stdin)
+            _widen(worker.stdout)
+        self._busy: deque[subprocess.Popen] = deque()  # workers holding a task, oldest task first
+
+    def map(self, tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        """The function applied to each task's arguments, results in task order."""
+        busy = self._busy
+        idle = [w for w in self._workers if w not in busy]
         for task in tasks:
             if idle:
                 worker = idle.pop()
@@ -106,11 +118,15 @@ def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> I
             yield result
         while busy:
             yield _result(busy.popleft())
-    finally:
-        for worker in workers:
+
+    def close(self, busy: bool | None = None) -> None:
+        """End the workers: each gets the end of its input, and is killed if it does not exit
+        soon (at once when it still holds a task)."""
+        busy = bool(self._busy) if busy is None else busy
+        for worker in self._workers:
             if worker.stdin:
                 worker.stdin.close()
-        for worker in workers:
+        for worker in self._workers:
             try:
                 worker.wait(timeout=10 if not busy else 0.1)
             except subprocess.TimeoutExpired:
@@ -118,6 +134,19 @@ def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> I
                 worker.wait()
             if worker.stdout:
                 worker.stdout.close()
+        self._workers = []
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> Iterator[Any]:
+    """``module:function`` applied to each task's arguments on ``jobs`` processes, in task order."""
+    with Workers(function, jobs) as workers:
+        yield from workers.map(tasks)
 
 
 def _result(worker: subprocess.Popen) -> Any:
