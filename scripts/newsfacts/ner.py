@@ -306,9 +306,10 @@ def bmp_spaces() -> np.ndarray:
 
 
 @cache
-def _ascii_spaces() -> np.ndarray:
-    """By byte value: an ASCII space character (bytes from 0x80 are never a whole character)."""
-    return np.append(bmp_spaces()[:0x80], np.zeros(0x80, bool))
+def _ascii_spaces() -> bytes:
+    """The bytes that are an ASCII space character (``bytes.translate`` deletes them; bytes from
+    0x80 are never a whole character)."""
+    return bytes(np.flatnonzero(bmp_spaces()[:0x80]).tolist())
 
 
 class TaggedBatch(NamedTuple):
@@ -467,19 +468,19 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     counts = np.diff(np.append(firsts_of_texts, len(starts)))
     offsets = np.repeat(bases, counts)
     # token strings: the UTF-8 bytes of the tokens, gathered
-    data = batch.data
-    byte_starts = batch.byte_offsets(starts)
-    byte_ends = batch.byte_offsets(ends)
-    ascii_space = _ascii_spaces()[data]
-    if np.count_nonzero(ascii_space) == np.count_nonzero(space):  # every space is one byte < 0x80
-        values = data[~ascii_space]  # the tokens cover every character but the spaces
+    utf8 = batch.data.tobytes()
+    values = utf8.translate(None, _ascii_spaces())  # the tokens cover every character but the spaces
+    if len(utf8) - len(values) == np.count_nonzero(space):  # every space was one byte < 0x80: all gone
+        sizes = _token_sizes(batch, starts, ends)
     else:
-        inside = np.zeros(len(data) + 1, np.int8)
+        byte_starts, byte_ends = batch.byte_offsets(starts), batch.byte_offsets(ends)
+        inside = np.zeros(len(utf8) + 1, np.int8)
         inside[byte_starts] += 1
         inside[byte_ends] -= 1
-        values = data[np.cumsum(inside[:-1], dtype=np.int8) > 0]
+        values = batch.data[np.cumsum(inside[:-1], dtype=np.int8) > 0]
+        sizes = byte_ends - byte_starts
     value_offsets = np.zeros(len(starts) + 1, np.int64)
-    np.cumsum(byte_ends - byte_starts, out=value_offsets[1:])
+    np.cumsum(sizes, out=value_offsets[1:])
     if value_offsets[-1] >= 2**31:
         raise ValueError("a batch of texts too large for one string array")
     tokens = pa.Array.from_buffers(
@@ -504,6 +505,15 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     firsts = np.flatnonzero(is_first[: len(starts)])
     sentences = np.diff(np.searchsorted(firsts, np.append(firsts_of_texts, len(starts))))
     return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
+
+
+def _token_sizes(batch: JoinedTexts, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The UTF-8 size of each token (from ``starts`` to ``ends`` in ``batch.joined``) when no
+    space is beyond ASCII: its length, and the bytes beyond one of each character beyond ASCII,
+    every one of them in a token. A search per such character (few), not two per token."""
+    sizes = ends - starts
+    np.add.at(sizes, np.searchsorted(starts, batch.wide, "right") - 1, np.diff(batch.extra))
+    return sizes
 
 
 def _worded_digits(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
