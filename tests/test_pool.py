@@ -40,6 +40,22 @@ def test_arrow_tables_cross_intact() -> None:
     assert back.equals(table)
 
 
+def test_tables_inside_results_cross_as_they_were() -> None:
+    """Chunks, nested types, nulls, schema metadata and empty tables, wherever they sit in a result."""
+    nested = pa.table(
+        {"spans": [[{"start": 1, "text": "é"}], None, []], "tag": pa.array([0, None, 2], pa.int8())}
+    ).replace_schema_metadata({b"huggingface": b"{}"})
+    chunked = pa.concat_tables([nested, nested.slice(1)])
+    empty = nested.schema.empty_table()
+    result = {"tables": {"a": chunked, "b": empty}, "more": [nested, ("x", 1)]}
+    (back,) = map_ordered("copy:copy", [(result,)], 1)
+    assert back["more"][1] == ("x", 1)
+    for sent, got in [(chunked, back["tables"]["a"]), (empty, back["tables"]["b"]), (nested, back["more"][0])]:
+        assert got.equals(sent) and got.schema.metadata == sent.schema.metadata
+        if len(sent):  # (an empty table may come back with no chunk at all)
+            assert [c.num_chunks for c in got.columns] == [c.num_chunks for c in sent.columns]
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_SETPIPE_SZ is Linux's")
 def test_pipes_are_widened_where_the_system_allows() -> None:
     ceiling = int(Path("/proc/sys/fs/pipe-max-size").read_text())
