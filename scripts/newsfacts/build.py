@@ -39,7 +39,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsfacts.codes import issue
-from newsfacts.manifest import MANIFEST, MANIFEST_FORMAT, ContentHash, Manifest, combined_hash, file_entries
+from newsfacts.manifest import (
+    MANIFEST,
+    MANIFEST_FORMAT,
+    ContentHash,
+    Manifest,
+    combined_hash,
+    file_entries,
+    file_sha256,
+)
 from newsfacts.metadata import load_metadata
 from newsfacts.ner import JoinedTexts
 from newsfacts.pool import Workers
@@ -265,6 +273,8 @@ class SplitWriter:
         self.rows = 0
         self.hash = ContentHash(schema)
         self.shards: list[Path] = []
+        self.sha256: dict[str, str] = {}  # of each shard, by its relative path, once closed
+        self._digests: list[str] = []
         self._writer: pq.ParquetWriter | None = None
         self._shard_bytes = 0
 
@@ -295,8 +305,15 @@ class SplitWriter:
         self._writer.write_table(group.replace_schema_metadata(self.schema.metadata), row_group_size=len(group))
         self.rows += len(group)
         if self._shard_bytes >= MAX_SHARD_BYTES:
-            self._writer.close()
-            self._writer = None
+            self._close_shard()
+
+    def _close_shard(self) -> None:
+        """Close the shard being written and take its sha256 (read back while it is fresh in the
+        page cache, so the manifest and croissant.json need not read it again)."""
+        assert self._writer is not None
+        self._writer.close()
+        self._writer = None
+        self._digests.append(file_sha256(self.shards[-1]))
 
     def close(self) -> list[str]:
         """Write what is pending, name the shards ``-NNNNN-of-NNNNN``; their relative paths.
@@ -306,13 +323,13 @@ class SplitWriter:
         if self.pending_rows:
             self._flush(self.pending_rows)
         if self._writer is not None:
-            self._writer.close()
-            self._writer = None
+            self._close_shard()
         names = []
-        for i, path in enumerate(self.shards):
+        for i, (path, digest) in enumerate(zip(self.shards, self._digests, strict=True)):
             final = path.with_name(f"{self.split}-{i:05d}-of-{len(self.shards):05d}.parquet")
             path.rename(final)
             names.append(f"data/{self.config}/{final.name}")
+            self.sha256[names[-1]] = digest
         return names
 
 
@@ -716,7 +733,14 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
     report.extend(job.late_issues)
     if not job.check_seeds:
         keys = [dataclasses.replace(k, seed_file=None) for k in keys]
-    report.extend(corpus_checks(keys, None))
+    # The writers write their last row groups on threads of their own (pyarrow and hashlib let go
+    # of the GIL) while this one runs the corpus-wide checks: the workers are done, so the end of
+    # a build would otherwise keep one core of two idle.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="newsfacts-close") as closing:
+        valid = not report.errors
+        closed = {key: closing.submit(writer.close) for key, writer in sorted(writers.items()) if valid}
+        report.extend(corpus_checks(keys, None))
+        shards = {key: future.result() for key, future in closed.items()}
     gold = sum(k.annotation_set == "gold" for k in keys)
     if not report.errors and gold == 0:
         report.issues.append(issue("no-gold-documents", "the corpus holds no gold document: nothing to release"))
@@ -724,11 +748,9 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
         raise InvalidCorpus(report)
 
     splits: dict[str, dict[str, dict[str, int]]] = {c: {} for c in CONFIGS}
-    shards: dict[tuple[str, str], list[str]] = {}
     for split in sorted({s for _, s in writers}):
         for config in CONFIGS:
             writer = writers[config, split]
-            shards[config, split] = writer.close()
             if writer.rows:
                 splits[config][split] = {"num_bytes": writer.hash.nbytes, "num_examples": writer.rows}
     splits = {config: found for config, found in splits.items() if found}  # a config without rows: left out
@@ -755,7 +777,8 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
         report.issues.append(changed)
         raise InvalidCorpus(report)
     header = card_header(metadata, splits, sizes, withhold_text)
-    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root)
+    sha256 = {name: digest for writer in writers.values() for name, digest in writer.sha256.items()}
+    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root, sha256=sha256)
     manifest = Manifest(
         {
             "manifest_format": MANIFEST_FORMAT,
@@ -766,7 +789,7 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
             "text_withheld": withhold_text,
             "content_sha256": combined_hash(split_hashes),
             "configs": configs,
-            "files": file_entries(staging),
+            "files": file_entries(staging, sha256),
             "metadata": metadata,
         }
     )

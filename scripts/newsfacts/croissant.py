@@ -8,6 +8,7 @@ sections (``RAI``), the files and their sha256 from the folder itself, and the r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -161,8 +162,16 @@ def record_set(folder: Path, config: str) -> tuple[dict[str, Any], dict[str, Any
     return distribution, records
 
 
-def croissant(folder: Path, metadata: dict[str, Any], *, datasheet: str, skip: tuple[str, ...] = ()) -> dict[str, Any]:
-    """The Croissant JSON-LD of the release in ``folder`` (every file but ``skip`` listed with its sha256)."""
+def croissant(
+    folder: Path,
+    metadata: dict[str, Any],
+    *,
+    datasheet: str,
+    skip: tuple[str, ...] = (),
+    sha256: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """The Croissant JSON-LD of the release in ``folder`` (every file but ``skip`` listed with its
+    sha256; ``sha256``: digests already taken, by relative path)."""
     skip = (*skip, "croissant.json", "MANIFEST.json")
     files = sorted(p for p in folder.rglob("*") if p.is_file() and p.relative_to(folder).as_posix() not in skip)
     distribution: list[dict[str, Any]] = []
@@ -176,7 +185,7 @@ def croissant(folder: Path, metadata: dict[str, Any], *, datasheet: str, skip: t
                 "contentUrl": relative,
                 "contentSize": f"{path.stat().st_size} B",
                 "encodingFormat": ENCODINGS.get(path.suffix, "application/octet-stream"),
-                "sha256": file_sha256(path),
+                "sha256": (sha256 or {}).get(relative) or file_sha256(path),
             }
         )
     record_sets = []

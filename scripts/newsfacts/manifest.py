@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -169,13 +170,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def file_entries(folder: Path) -> dict[str, dict[str, Any]]:
-    """sha256 and size of every file under ``folder`` but the manifest, by POSIX relative path."""
+def file_entries(folder: Path, sha256: Mapping[str, str] | None = None) -> dict[str, dict[str, Any]]:
+    """sha256 and size of every file under ``folder`` but the manifest, by POSIX relative path.
+    ``sha256``: digests already taken, by relative path (of files this process just wrote)."""
     entries = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         name = path.relative_to(folder).as_posix()
         if name != MANIFEST:
-            entries[name] = {"sha256": file_sha256(path), "size": path.stat().st_size}
+            digest = (sha256 or {}).get(name) or file_sha256(path)
+            entries[name] = {"sha256": digest, "size": path.stat().st_size}
     return entries
 
 

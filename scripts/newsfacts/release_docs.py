@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -55,13 +56,15 @@ def write_release_docs(
     metadata: dict[str, Any],
     repo_root: Path,
     datasheet: str | None = None,
+    sha256: Mapping[str, str] | None = None,
 ) -> None:
     """Write README.md (YAML ``card_header`` + the generated card), the shipped documents and
     croissant.json into ``folder``.
 
     ``card_header`` is the card's YAML front matter built by the release builder (configs,
     dataset_info with features and splits, license, …). ``datasheet`` is the DATASHEET.md text
-    to quote (default: the one in ``repo_root``).
+    to quote (default: the one in ``repo_root``). ``sha256``: the digests of files already
+    taken, by relative path (croissant.json lists every file's).
     """
     if datasheet is None:
         datasheet = (repo_root / "DATASHEET.md").read_text(encoding="utf-8")
@@ -74,5 +77,5 @@ def write_release_docs(
     body = card_body(metadata=metadata, datasheet=datasheet, card_header=card_header, folder=folder)
     header = _dump_yaml(card_yaml(card_header, metadata))
     (folder / "README.md").write_text(f"---\n{header}---\n\n{body}", encoding="utf-8")
-    document = croissant(folder, metadata, datasheet=datasheet)
+    document = croissant(folder, metadata, datasheet=datasheet, sha256=sha256)
     (folder / "croissant.json").write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
