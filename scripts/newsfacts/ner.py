@@ -21,7 +21,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
-from itertools import accumulate
+from itertools import accumulate, product
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -233,6 +233,10 @@ def tag(text: str, spans: Iterable[tuple[int, int, str]]) -> Tagged:
 # - a mark follows a character that is neither ``\w`` nor ``\s`` (``[^\w\s]`` + marks).
 #
 # A token also starts at each cut inside a token, as in ``tokenize``.
+#
+# These rules are ``_continues``. Most characters need only their class and the one before it
+# (a letter after a letter, anything after a space): ``_token_bounds`` looks these up by the
+# pair of classes, and asks the rules themselves only about the few other characters.
 
 _SPACE, _DIGIT, _WORD, _POINT, _APOSTROPHE, _MARK, _OTHER = range(7)
 
@@ -432,45 +436,15 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     # tokens
     n = len(points)
     codes = _codes(points, batch.wide, pad=2)
-    padded = codes & _CLASS
-    cls, before, after = padded[2 : n + 2], padded[1 : n + 1], padded[3 : n + 3]
-    isw = (padded == _DIGIT) | (padded == _WORD)
-    w_before, w_after = isw[1 : n + 1], isw[3 : n + 3]
-    apostrophe_before = before == _APOSTROPHE
-    word = cls == _WORD
-    digit = cls == _DIGIT
-    digits = np.flatnonzero(digit)
-    worded = _worded_digits(padded, digits)
-    word_token = np.zeros(n + 4, bool)  # a word character is always in a word token
-    word_token[2 : n + 2] = word
-    word_token[digits[worded] + 2] = True
-    number_token = np.zeros(n + 4, bool)
-    number_token[digits[~worded] + 2] = True
-    wt_before, wt_before2 = word_token[1 : n + 1], word_token[:n]
-    nt_before, nt_before2 = number_token[1 : n + 1], number_token[:n]
-    after_apostrophe = apostrophe_before & wt_before2
-    cont = digit & (w_before | ((before == _POINT) & nt_before2) | after_apostrophe)
-    cont |= word & (wt_before | after_apostrophe)
-    cont |= (cls == _POINT) & nt_before & (after == _DIGIT)
-    cont |= (cls == _APOSTROPHE) & wt_before & w_after
-    cont |= (cls == _MARK) & (before >= _POINT)
-    space = cls == _SPACE
-    cut = np.zeros(n, bool)
-    for bounds in (span_starts, span_ends):
-        cut[bounds[(bounds >= 0) & (bounds < n)]] = True
-    start = ~space & (~cont | cut)
-    starts = np.flatnonzero(start)
-    edges = np.empty(n + 1, bool)  # a token ends before a space, a token's start or the end
-    np.logical_or(space, start, out=edges[:n])
-    edges[n] = True
-    ends = np.flatnonzero(edges[1:] & ~space) + 1
+    starts, ends = _token_bounds(codes & _CLASS, (span_starts, span_ends))
     firsts_of_texts = np.searchsorted(starts, bases)
     counts = np.diff(np.append(firsts_of_texts, len(starts)))
     offsets = np.repeat(bases, counts)
     # token strings: the UTF-8 bytes of the tokens, gathered
     utf8 = batch.data.tobytes()
     values = utf8.translate(None, _ascii_spaces())  # the tokens cover every character but the spaces
-    if len(utf8) - len(values) == np.count_nonzero(space):  # every space was one byte < 0x80: all gone
+    spaces = n - (int(ends.sum()) - int(starts.sum()))  # the characters in no token
+    if len(utf8) - len(values) == spaces:  # every space was one byte < 0x80: all gone
         sizes = _token_sizes(batch, starts, ends)
     else:
         byte_starts, byte_ends = batch.byte_offsets(starts), batch.byte_offsets(ends)
@@ -507,6 +481,102 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
 
 
+def _token_bounds(padded: np.ndarray, cuts: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Where the tokens start and end (``padded``: the classes, two spaces either side), a token
+    also starting at each of ``cuts`` (offsets, any) inside one.
+
+    A character's marks are mostly decided by its class and the class before it
+    (``_pair_marks``), looked up for all at once with ``bytes.translate``; the few left
+    undecided are asked of ``_continues``."""
+    n = len(padded) - 4
+    pairs = np.left_shift(padded[1 : n + 2], 3)  # at each offset up to n: the class before, then its own
+    pairs |= padded[2 : n + 3]
+    marks = np.frombuffer(bytearray(pairs).translate(_pair_marks()), np.uint8)
+    for at in cuts:
+        at = at[(at >= 0) & (at < n)]
+        at = at[padded[at + 2] != _SPACE]
+        marks[at] = np.where(padded[at + 1] != _SPACE, _START | _END, _START)
+    at = np.flatnonzero(marks == _UNDECIDED) + 2  # few; in ``padded``
+    digits = np.flatnonzero(padded == _DIGIT)
+    worded = _worded_digits(padded, digits)
+    classes = padded[at], padded[at - 1], padded[at - 2], padded[at + 1]
+    kinds = (*_token_kinds(padded, digits, worded, at - 1), *_token_kinds(padded, digits, worded, at - 2))
+    goes_on = _continues(*classes, *kinds)
+    marks[at - 2] = np.where(goes_on, 0, _START | _END)  # undecided: after a character that is not a space
+    # numpy finds the True of a bool array several times quicker than the non-zero bytes of others
+    return np.flatnonzero((marks & _START).view(bool)), np.flatnonzero(marks >= _END)
+
+
+def _token_kinds(
+    padded: np.ndarray, digits: np.ndarray, worded: np.ndarray, at: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether the characters at ``at`` (in ``padded``) are in a word token, and whether in a
+    number token, given where the digits are (in ``padded``) and whether each is ``worded``."""
+    cls = padded[at]
+    digit = cls == _DIGIT
+    in_word = worded[np.minimum(np.searchsorted(digits, at), len(digits) - 1)] if len(digits) else digit
+    return (cls == _WORD) | (digit & in_word), digit & ~in_word
+
+
+def _continues(
+    cls: Any,
+    before: Any,
+    before2: Any,
+    after: Any,
+    word_before: Any,
+    number_before: Any,
+    word_before2: Any,
+    number_before2: Any,
+) -> Any:
+    """Whether a character continues the token of the one before it (cuts aside), by the rules
+    above: given its class, the classes of the characters before it, two before and after it,
+    and whether the character before (and two before) is in a word token, or a number token.
+    Elementwise, on arrays or scalars."""
+    w_before = (before == _DIGIT) | (before == _WORD)
+    w_after = (after == _DIGIT) | (after == _WORD)
+    after_apostrophe = (before == _APOSTROPHE) & word_before2
+    return (
+        ((cls == _DIGIT) & (w_before | ((before == _POINT) & number_before2) | after_apostrophe))
+        | ((cls == _WORD) & (word_before | after_apostrophe))
+        | ((cls == _POINT) & number_before & (after == _DIGIT))
+        | ((cls == _APOSTROPHE) & word_before & w_after)
+        | ((cls == _MARK) & (before >= _POINT))
+    )
+
+
+#: Marks at an offset: a token starts there, one ends there (``_START`` is 1, so that
+#: ``marks & _START`` is a bool array; ``_END`` above it, so that ``marks >= _END`` finds the ends).
+_START, _END, _UNDECIDED = 1, 2, 4
+
+
+@cache
+def _pair_marks() -> bytes:
+    """By a character's class and the class before it (``before << 3 | cls``, a
+    ``bytes.translate`` table): its marks, or ``_UNDECIDED`` where they also depend on what
+    ``_continues`` is told besides, over every context these two classes allow."""
+    kinds = {_WORD: [(True, False)], _DIGIT: [(True, False), (False, True)]}  # in a word token, a number token
+    others = [(False, False)]
+    classes = range(_OTHER + 1)
+    table = bytearray(256)
+    for before, cls in product(classes, classes):
+        if cls == _SPACE:
+            table[before << 3 | cls] = 0 if before == _SPACE else _END
+            continue
+        found = {
+            bool(_continues(cls, before, before2, after, *kind, *kind2))
+            for before2, after in product(classes, classes)
+            for kind in kinds.get(before, others)
+            for kind2 in kinds.get(before2, others)
+        }
+        if found == {True}:
+            table[before << 3 | cls] = 0
+        elif found == {False}:
+            table[before << 3 | cls] = _START if before == _SPACE else _START | _END
+        else:
+            table[before << 3 | cls] = _UNDECIDED
+    return bytes(table)
+
+
 def _token_sizes(batch: JoinedTexts, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     """The UTF-8 size of each token (from ``starts`` to ``ends`` in ``batch.joined``) when no
     space is beyond ASCII: its length, and the bytes beyond one of each character beyond ASCII,
@@ -517,8 +587,8 @@ def _token_sizes(batch: JoinedTexts, starts: np.ndarray, ends: np.ndarray) -> np
 
 
 def _worded_digits(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
-    """For each of ``digits`` (where the digits are, sorted; ``padded``: the classes, two spaces
-    either side), whether its ``\\w+(?:['’]\\w+)*`` run has a word character before it: then
+    """For each of ``digits`` (where the digits are in ``padded``, the classes with two spaces
+    either side; sorted), whether its ``\\w+(?:['’]\\w+)*`` run has a word character before it: then
     the digit is in a word token, else in a number token.
 
     Only the digits need asking (a word character is always in a word token), and every digit of
@@ -530,7 +600,7 @@ def _worded_digits(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
     just before it on are worded."""
     first = np.ones(len(digits), bool)
     first[1:] = np.diff(digits) != 1
-    begins = digits[first] + 2  # where each run starts, in ``padded``
+    begins = digits[first]  # where each run starts
     before, before2 = padded[begins - 1], padded[begins - 2]
     apostrophe = before == _APOSTROPHE
     own = (before == _WORD) | (apostrophe & (before2 == _WORD))
