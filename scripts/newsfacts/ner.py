@@ -453,13 +453,11 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
         inside[byte_ends] -= 1
         values = batch.data[np.cumsum(inside[:-1], dtype=np.int8) > 0]
         sizes = byte_ends - byte_starts
-    value_offsets = np.zeros(len(starts) + 1, np.int64)
-    np.cumsum(sizes, out=value_offsets[1:])
-    if value_offsets[-1] >= 2**31:
+    if len(values) >= 2**31:  # the tokens' bytes, all of them: their offsets are int32
         raise ValueError("a batch of texts too large for one string array")
-    tokens = pa.Array.from_buffers(
-        pa.string(), len(starts), [None, pa.py_buffer(value_offsets.astype(np.int32)), pa.py_buffer(values)]
-    )
+    value_offsets = np.zeros(len(starts) + 1, np.int32)
+    np.cumsum(sizes, out=value_offsets[1:])
+    tokens = pa.Array.from_buffers(pa.string(), len(starts), [None, pa.py_buffer(value_offsets), pa.py_buffer(values)])
     # tags: B on a span's first token, I on the rest
     first = np.searchsorted(starts, span_starts)
     width = np.maximum(np.searchsorted(starts, span_ends) - first, 0)
@@ -478,7 +476,9 @@ def tag_batch_arrays(texts: Sequence[str] | JoinedTexts, spans: SpanArrays) -> T
     is_first[np.searchsorted(starts, cuts)] = True
     firsts = np.flatnonzero(is_first[: len(starts)])
     sentences = np.diff(np.searchsorted(firsts, np.append(firsts_of_texts, len(starts))))
-    return TaggedBatch(tokens, starts - offsets, ends - offsets, tags, firsts, sentences)
+    starts -= offsets  # offsets into each token's own text, in place: no more arrays of a token each
+    ends -= offsets
+    return TaggedBatch(tokens, starts, ends, tags, firsts, sentences)
 
 
 def _token_bounds(padded: np.ndarray, cuts: Iterable[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
