@@ -24,6 +24,7 @@ from newsfacts.ner import (
     _classify,
     _codes,
     _sentence_cuts,
+    _span_order,
     ner_labels,
     ner_rows,
     outermost,
@@ -229,6 +230,18 @@ def assert_tag_batch_is_tag(texts: list[str], spans: list[list[tuple[int, int, s
     assert batch.tokens.to_pylist() == tokens
     assert (batch.starts.tolist(), batch.ends.tolist(), batch.tags.tolist()) == (starts, ends, tags)
     assert (batch.firsts.tolist(), batch.sentences.tolist()) == (firsts, counts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 50), st.integers(1, 9), st.integers(0, 3)), min_size=1, max_size=30),
+    st.sampled_from([0, 2**40, 2**61]),  # the last: no packed key fits, lexsort itself
+)
+def test_the_span_order_is_lexsorts(spans: list[tuple[int, int, int]], far: int) -> None:
+    starts, widths, labels = (np.array(column, np.int64) for column in zip(*spans, strict=True))
+    starts += far
+    ends = starts + widths
+    assert _span_order(starts, ends, labels).tolist() == np.lexsort((labels, -ends, starts)).tolist()
 
 
 # --- the batch route's sentence cuts against the implementation they replaced ---------------------

@@ -369,7 +369,7 @@ def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray,
         return None
     shift = spans.texts * (int(spans.ends.max()) + 2)  # each text's spans above the previous text's
     starts, ends = spans.starts + shift, spans.ends + shift
-    order = np.lexsort((spans.labels, -ends, starts))  # by start, the longest first, then label
+    order = _span_order(starts, ends, spans.labels)  # by start, the longest first, then label
     starts, ends, labels, texts = starts[order], ends[order], spans.labels[order], spans.texts[order]
     first = np.ones(len(starts), bool)
     first[1:] = starts[1:] != starts[:-1]
@@ -383,6 +383,18 @@ def _outermost_arrays(spans: SpanArrays, bases: np.ndarray) -> tuple[np.ndarray,
         return None
     offsets = bases[texts[kept]] - shift[order][first][kept]
     return starts[kept] + offsets, ends[kept] + offsets, labels[kept]
+
+
+def _span_order(starts: np.ndarray, ends: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """``np.lexsort((labels, -ends, starts))`` of spans (each ``start < end``): by one stable sort of
+    a key packing the three when it fits an int64 (several times quicker: the spans come nearly
+    sorted), else by ``lexsort`` itself."""
+    starts = starts.astype(np.int64, copy=False)
+    widths = ends - starts
+    span, kinds = int(widths.max()) + 1, int(labels.max()) + 1
+    if starts.min() < 0 or labels.min() < 0 or (int(starts.max()) + 1) * span * kinds >= 2**63:
+        return np.lexsort((labels, -ends, starts))
+    return np.argsort((starts * span + (span - 1 - widths)) * kinds + labels, kind="stable")
 
 
 class JoinedTexts(NamedTuple):
