@@ -504,17 +504,17 @@ def _token_bounds(padded: np.ndarray, cuts: Iterable[np.ndarray]) -> tuple[np.nd
     pairs = np.left_shift(padded[1 : n + 2], 3)  # at each offset up to n: the class before, then its own
     pairs |= padded[2 : n + 3]
     marks = np.frombuffer(bytearray(pairs).translate(_pair_marks()), np.uint8)
-    for at in cuts:
-        at = at[(at >= 0) & (at < n)]
-        at = at[padded[at + 2] != _SPACE]
-        marks[at] = np.where(padded[at + 1] != _SPACE, _START | _END, _START)
-    at = np.flatnonzero(marks == _UNDECIDED) + 2  # few; in ``padded``
+    for offsets in cuts:
+        cut = offsets[(offsets >= 0) & (offsets < n)]
+        cut = cut[padded[cut + 2] != _SPACE]
+        marks[cut] = np.where(padded[cut + 1] != _SPACE, _START | _END, _START)
+    unsure = np.flatnonzero(marks == _UNDECIDED) + 2  # few; in ``padded``
     digits = np.flatnonzero(padded == _DIGIT)
     worded = _worded_digits(padded, digits)
-    classes = padded[at], padded[at - 1], padded[at - 2], padded[at + 1]
-    kinds = (*_token_kinds(padded, digits, worded, at - 1), *_token_kinds(padded, digits, worded, at - 2))
+    classes = padded[unsure], padded[unsure - 1], padded[unsure - 2], padded[unsure + 1]
+    kinds = (*_token_kinds(padded, digits, worded, unsure - 1), *_token_kinds(padded, digits, worded, unsure - 2))
     goes_on = _continues(*classes, *kinds)
-    marks[at - 2] = np.where(goes_on, 0, _START | _END)  # undecided: after a character that is not a space
+    marks[unsure - 2] = np.where(goes_on, 0, _START | _END)  # undecided: after a character that is not a space
     # numpy finds the True of a bool array several times quicker than the non-zero bytes of others
     return np.flatnonzero((marks & _START).view(bool)), np.flatnonzero(marks >= _END)
 
@@ -526,7 +526,10 @@ def _token_kinds(
     number token, given where the digits are (in ``padded``) and whether each is ``worded``."""
     cls = padded[at]
     digit = cls == _DIGIT
-    in_word = worded[np.minimum(np.searchsorted(digits, at), len(digits) - 1)] if len(digits) else digit
+    if len(digits):
+        in_word = worded[np.minimum(np.searchsorted(digits, at), len(digits) - 1)]  # right where ``digit``
+    else:
+        in_word = np.zeros(len(at), bool)
     return (cls == _WORD) | (digit & in_word), digit & ~in_word
 
 
@@ -616,10 +619,10 @@ def _worded_digits(padded: np.ndarray, digits: np.ndarray) -> np.ndarray:
     before, before2 = padded[begins - 1], padded[begins - 2]
     apostrophe = before == _APOSTROPHE
     own = (before == _WORD) | (apostrophe & (before2 == _WORD))
-    joined = apostrophe & (before2 == _DIGIT)  # never the first run: no digit before it
+    chained = apostrophe & (before2 == _DIGIT)  # never the first run: no digit before it
     # 1-based run numbers, so that a product with a mask leaves 0 where the mask is off
     index = np.arange(1, len(begins) + 1)
-    worded = np.maximum.accumulate(index * own) >= np.maximum.accumulate(index * ~joined)
+    worded = np.maximum.accumulate(index * own) >= np.maximum.accumulate(index * ~chained)
     return worded[np.cumsum(first) - 1]
 
 
