@@ -215,7 +215,6 @@ def _add_tables(
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
             done = False
-    pa.default_memory_pool().release_unused()  # a worker lives long: hand freed memory back
     return done
 
 
@@ -704,7 +703,6 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
                     writers["documents", split].hash.borrow(layer, writers[layer, split].hash)
             for config in CONFIGS:
                 writers[config, split].add(tables[config])
-        pa.default_memory_pool().release_unused()
 
     # The writing (Parquet, hashes) runs on a thread of its own, in order, a batch or two behind:
     # it spends its time in pyarrow and hashlib, which let go of the GIL, so this thread goes on
