@@ -385,3 +385,76 @@ def test_a_killed_build_leaves_the_previous_release_intact(tmp_path: Path) -> No
     (corpus / "documents" / "more.jsonl").unlink()
     build_release(corpus, out)
     assert os.listdir(out.parent) == ["newsfacts"]
+
+
+def _two_documents(tmp_path: Path, same_id: bool) -> Path:
+    first, second = minimal(), minimal()
+    second["doc_id"] = first["doc_id"] if same_id else "second"
+    return write_corpus(tmp_path / "corpus", [("a.json", [first]), ("b.json", [second])])
+
+
+def _fail_to_close(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfacts import build
+
+    def close(self: build.SplitWriter) -> list[str]:
+        if self.config == "documents":
+            raise OSError(28, "No space left on device (simulated)")
+        return original(self)
+
+    original = build.SplitWriter.close
+    monkeypatch.setattr(build.SplitWriter, "close", close)
+
+
+def test_a_failure_to_write_the_last_rows_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_to_close(monkeypatch)
+    with pytest.raises(OSError, match="simulated"):
+        build_release(_two_documents(tmp_path, same_id=False), tmp_path / "out")
+    assert sorted(os.listdir(tmp_path)) == ["corpus"]
+
+
+def test_the_corpus_issues_come_before_a_failure_to_write_what_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfacts.build import InvalidCorpus
+
+    _fail_to_close(monkeypatch)
+    with pytest.raises(InvalidCorpus) as refused:
+        build_release(_two_documents(tmp_path, same_id=True), tmp_path / "out")
+    assert {i.code for i in refused.value.report.issues} == {"duplicate-doc-id"}
+    assert sorted(os.listdir(tmp_path)) == ["corpus"]
+
+
+def test_workers_that_cannot_start_leave_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfacts import build
+
+    def cannot_start(*args: object) -> None:
+        raise OSError(24, "Too many open files (simulated)")
+
+    monkeypatch.setattr(build, "Workers", cannot_start)
+    with pytest.raises(OSError, match="simulated"):
+        build_release(_two_documents(tmp_path, same_id=False), tmp_path / "out", jobs=2)
+    assert sorted(os.listdir(tmp_path)) == ["corpus"]
+
+
+def test_a_dead_worker_is_a_clear_error_and_nothing_is_replaced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsfacts import build
+    from newsfacts.pool import WorkerDied
+
+    corpus = _two_documents(tmp_path, same_id=False)
+    out = tmp_path / "out"
+    build_release(corpus, out)
+    before = (out / "MANIFEST.json").read_bytes()
+
+    def died(*args: object, **kwargs: object) -> None:
+        raise WorkerDied("a worker process exited with status -9")
+
+    monkeypatch.setattr(build, "build_release", died)
+    result = runner.invoke(app, ["build", "--corpus", str(corpus), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "[build-worker-died] a worker process exited with status -9" in result.stderr
+    assert "hint:" in result.stderr and "Traceback" not in result.output
+    assert (out / "MANIFEST.json").read_bytes() == before

@@ -73,3 +73,35 @@ def test_pipes_are_widened_where_the_system_allows() -> None:
     assert all(size in (PIPE_BYTES, before) for size in after)
     if ceiling < PIPE_BYTES:
         assert after == [before, before]
+
+
+def test_a_map_after_an_abandoned_one_gets_its_own_results() -> None:
+    with Workers("builtins:divmod", 2) as workers:
+        first = workers.map([(10, 3), (20, 3), (30, 3)])
+        assert next(first) == (3, 1)
+        first.close()  # abandoned with a task or two still out
+        assert list(workers.map([(7, 2)])) == [(3, 1)]
+        with pytest.raises(ZeroDivisionError):
+            list(workers.map([(1, 0), (9, 4), (9, 5)]))
+        assert list(workers.map([(9, 4)])) == [(2, 1)]
+
+
+def test_a_worker_that_died_starting_up_is_reported_as_such() -> None:
+    from newsfacts.pool import WorkerDied
+
+    with Workers("no_such_module_here:f", 1) as workers:
+        workers._workers[0].wait(timeout=30)  # its import failed: it is gone before any task
+        with pytest.raises(WorkerDied, match="status 1"):
+            list(workers.map([(1,)]))
+
+
+def test_a_table_is_sent_as_one_buffer() -> None:
+    import io
+    import pickle
+
+    from newsfacts.pool import _Pickler
+
+    table = pa.table({"a": list(range(1000)), "b": [[str(i)] for i in range(1000)], "c": [{"x": 1.5}] * 1000})
+    buffers: list[pickle.PickleBuffer] = []
+    _Pickler(io.BytesIO(), protocol=5, buffer_callback=buffers.append).dump({"t": table, "u": [table.slice(3)]})
+    assert len(buffers) == 2  # one Arrow IPC stream per table, not one per column buffer

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -665,9 +666,10 @@ def write_release(
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
-    # the workers start now: they start up while this process imports what the writing needs
-    workers = Workers("newsfacts.build:convert_batch", job.jobs) if job.jobs > 1 else None
+    workers = None
     try:
+        # the workers start now: they start up while this process imports what the writing needs
+        workers = Workers("newsfacts.build:convert_batch", job.jobs) if job.jobs > 1 else None
         manifest = _write(records, staging, job, workers)
         swap_into_place(staging, out)
     except BaseException:
@@ -738,12 +740,13 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
         valid = not report.errors
         closed = {key: closing.submit(writer.close) for key, writer in sorted(writers.items()) if valid}
         report.extend(corpus_checks(keys, None))
-        shards = {key: future.result() for key, future in closed.items()}
+        futures.wait(closed.values())
     gold = sum(k.annotation_set == "gold" for k in keys)
     if not report.errors and gold == 0:
         report.issues.append(issue("no-gold-documents", "the corpus holds no gold document: nothing to release"))
-    if report.errors:
+    if report.errors:  # the corpus's issues, not a failure to write what will not be published
         raise InvalidCorpus(report)
+    shards = {key: future.result() for key, future in closed.items()}  # a writing error is raised here
 
     splits: dict[str, dict[str, dict[str, int]]] = {c: {} for c in CONFIGS}
     for split in sorted({s for _, s in writers}):

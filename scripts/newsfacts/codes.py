@@ -284,6 +284,12 @@ CODES: dict[str, Code] = {
     "release-write-failed": Code(
         "release", "fatal", "Check that the folder of --out is writable and the disk has room; nothing was replaced."
     ),
+    "build-worker-died": Code(
+        "release",
+        "fatal",
+        "A worker process ended without answering (killed, or out of memory); nothing was replaced. "
+        "Run the build again, with --jobs 1 if memory is short.",
+    ),
     "texts-not-found": Code(
         "release", "fatal", "--texts must be a folder holding your copies: <doc_id>.txt files or the raw seed files."
     ),

@@ -2,8 +2,9 @@
 Responsible-AI extension.
 
 The dataset's facts come from corpus/metadata.json, the RAI answers from DATASHEET.md's
-sections (``RAI``), the files and their sha256 from the folder itself, and the record sets
-(one per config) from the features stored in each config's Parquet files.
+sections (``RAI``), the files from the folder itself (with their sha256: read there, or handed
+over by the build that just wrote them), and the record sets (one per config) from the features
+stored in each config's Parquet files.
 """
 
 from __future__ import annotations

@@ -67,8 +67,8 @@ def _arrow_table(data: Any) -> Any:
 
 
 def _send(stream: IO[bytes], obj: Any) -> None:
-    """The sizes, a pickle, then its out-of-band buffers (protocol 5: Arrow data is written
-    straight from memory, not copied into the pickle first)."""
+    """The sizes, a pickle, then its out-of-band buffers (protocol 5: buffers are written from
+    where they lie, not copied into the pickle; an Arrow table is one buffer, ``_Pickler``)."""
     buffers: list[pickle.PickleBuffer] = []
     pickled = io.BytesIO()
     _Pickler(pickled, protocol=5, buffer_callback=buffers.append).dump(obj)
@@ -127,18 +127,25 @@ class Workers:
         self._busy: deque[subprocess.Popen] = deque()  # workers holding a task, oldest task first
 
     def map(self, tasks: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
-        """The function applied to each task's arguments, results in task order."""
+        """The function applied to each task's arguments, results in task order. What a map
+        left unread (abandoned, or ended by a task's error) is read and dropped first."""
         busy = self._busy
-        idle = [w for w in self._workers if w not in busy]
+        while busy:
+            worker = busy.popleft()
+            try:
+                _receive(worker.stdout)
+            except EOFError:
+                raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
+        idle = list(self._workers)
         for task in tasks:
             if idle:
                 worker = idle.pop()
-                _send(worker.stdin, task)
+                _give(worker, task)
                 busy.append(worker)
                 continue
             worker = busy.popleft()
             result = _result(worker)
-            _send(worker.stdin, task)  # the freed worker starts on the next task at once
+            _give(worker, task)  # the freed worker starts on the next task at once
             busy.append(worker)
             yield result
         while busy:
@@ -150,7 +157,8 @@ class Workers:
         busy = bool(self._busy) if busy is None else busy
         for worker in self._workers:
             if worker.stdin:
-                worker.stdin.close()
+                with contextlib.suppress(BrokenPipeError):  # what it could not take is dropped
+                    worker.stdin.close()
         for worker in self._workers:
             try:
                 worker.wait(timeout=10 if not busy else 0.1)
@@ -172,6 +180,14 @@ def map_ordered(function: str, tasks: Iterable[tuple[Any, ...]], jobs: int) -> I
     """``module:function`` applied to each task's arguments on ``jobs`` processes, in task order."""
     with Workers(function, jobs) as workers:
         yield from workers.map(tasks)
+
+
+def _give(worker: subprocess.Popen, task: tuple[Any, ...]) -> None:
+    """Send ``task`` to ``worker``; ``WorkerDied`` if it has exited (say, while starting up)."""
+    try:
+        _send(worker.stdin, task)
+    except BrokenPipeError:
+        raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
 
 
 def _result(worker: subprocess.Popen) -> Any:

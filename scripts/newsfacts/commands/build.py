@@ -64,12 +64,17 @@ def release_writing(target: Path, fmt: OutputFormat) -> Iterator[None]:
     """Turn what can go wrong while writing a release into a message and an exit code: the
     invalid input's issues (1), an I/O failure (2), an interruption (130; the target is as it was)."""
     from newsfacts.build import InvalidCorpus
+    from newsfacts.pool import WorkerDied
 
     with interruptible():
         try:
             yield
         except InvalidCorpus as exc:
             emit_report(exc.report, fmt)
+        except WorkerDied as exc:
+            typer.echo(f"{target}: [build-worker-died] {exc}", err=True)
+            typer.echo(f"    hint: {CODES['build-worker-died'].hint}", err=True)
+            raise typer.Exit(2) from None
         except OSError as exc:
             typer.echo(f"{target}: [release-write-failed] {exc}", err=True)
             typer.echo(f"    hint: {CODES['release-write-failed'].hint}", err=True)
