@@ -87,6 +87,9 @@ def test_borrowing_needs_every_stream_of_the_items() -> None:
         ContentHash(DOCUMENTS).borrow("items", ContentHash(partial))
     with pytest.raises(ValueError, match="n"):
         ContentHash(DOCUMENTS).borrow("n", ContentHash(ROWS))  # not a list of rows
+    other_type = ROWS.set(2, pa.field("start", pa.int64()))  # int32 in the items
+    with pytest.raises(ValueError, match="items"):
+        ContentHash(DOCUMENTS).borrow("items", ContentHash(other_type))
 
 
 def test_a_null_item_in_a_borrowed_list_is_refused() -> None:

@@ -48,6 +48,7 @@ class ContentHash:
 
     def __init__(self, schema: pa.Schema) -> None:
         self._streams: dict[str, Any] = {}
+        self._types: dict[str, pa.DataType] = {}  # of each column and nested field, by path
         for field in schema:
             self._declare(field.name, field.type)
         self.nbytes = 0
@@ -59,13 +60,16 @@ class ContentHash:
         of its own): this hash no longer feeds them. The caller feeds ``rows`` every item, in
         order, before asking either for a digest."""
         prefix = f"{column}[]."
-        mine = [name for name in self._streams if name.startswith(prefix)]
-        missing = [name for name in mine if name[len(prefix) :] not in rows._streams]
-        if not mine or missing:
-            raise ValueError(f"{column!r}: its items' streams are not all in the rows' hash ({missing[:3]})")
+        mine = [name for name in self._types if name.startswith(prefix)]
+        differ = [name for name in mine if self._types[name] != rows._types.get(name[len(prefix) :])]
+        if not mine or differ:
+            raise ValueError(
+                f"{column!r}: its items' fields are not all the rows' columns, of their types ({differ[:3]})"
+            )
         self._lent[prefix] = rows
 
     def _declare(self, path: str, kind: pa.DataType) -> None:
+        self._types[path] = kind
         self._streams[f"{path}!valid"] = hashlib.sha256()
         if pa.types.is_struct(kind):
             for i in range(kind.num_fields):

@@ -15,6 +15,7 @@ import importlib
 import io
 import os
 import pickle
+import signal
 import struct
 import subprocess
 import sys
@@ -201,6 +202,9 @@ def _result(worker: subprocess.Popen) -> Any:
 
 
 def _serve(function: str) -> None:
+    # Ctrl-C reaches the whole process group: the parent handles it and ends the workers (their
+    # input closes), so a worker has no traceback to print of its own
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     module, name = function.split(":")
     target = getattr(importlib.import_module(module), name)
     stdin = sys.stdin.buffer
