@@ -177,12 +177,17 @@ def texts_and_spans(draw: Any) -> tuple[list[str], list[list[tuple[int, int, str
         ),
     )
     texts = draw(st.lists(st.lists(pieces, max_size=40).map("".join), min_size=1, max_size=4))
+    return texts, _spans_for(draw, texts, 5)
+
+
+def _spans_for(draw: Any, texts: list[str], most: int) -> list[list[tuple[int, int, str]]]:
+    """Up to ``most`` labelled spans (any, empty ones too) in each of ``texts``."""
     spans = []
     for text in texts:
         bounds = st.integers(0, len(text))
-        found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=5))
+        found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=most))
         spans.append([(min(a, b), max(a, b), label) for a, b, label in found])
-    return texts, spans
+    return spans
 
 
 @settings(max_examples=400, deadline=None)
@@ -196,12 +201,7 @@ def numbers_and_words(draw: Any) -> tuple[list[str], list[list[tuple[int, int, s
     """Short texts of digits, word characters, apostrophes and points: chains such as
     "a1'2'3" and "1'2a" (a run of digits is in a word or a number by what comes before)."""
     texts = draw(st.lists(st.text(st.sampled_from("a_1٣'’., \u00a0"), max_size=30), min_size=1, max_size=3))
-    spans = []
-    for text in texts:
-        bounds = st.integers(0, len(text))
-        found = draw(st.lists(st.tuples(bounds, bounds, st.sampled_from(_LABELS)), max_size=2))
-        spans.append([(min(a, b), max(a, b), label) for a, b, label in found])
-    return texts, spans
+    return texts, _spans_for(draw, texts, 2)
 
 
 @settings(max_examples=300, deadline=None)
