@@ -104,6 +104,10 @@ class WorkerDied(RuntimeError):
     """A worker process exited before answering."""
 
 
+def _died(worker: subprocess.Popen) -> WorkerDied:
+    return WorkerDied(f"a worker process exited with status {worker.wait()}")
+
+
 class Workers:
     """``jobs`` worker processes serving ``module:function``, started at once: they start up and
     import while the caller goes on preparing its tasks. Use as a context manager."""
@@ -136,7 +140,7 @@ class Workers:
             try:
                 _receive(worker.stdout)
             except EOFError:
-                raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
+                raise _died(worker) from None
         idle = list(self._workers)
         for task in tasks:
             if idle:
@@ -188,14 +192,14 @@ def _give(worker: subprocess.Popen, task: tuple[Any, ...]) -> None:
     try:
         _send(worker.stdin, task)
     except BrokenPipeError:
-        raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
+        raise _died(worker) from None
 
 
 def _result(worker: subprocess.Popen) -> Any:
     try:
         kind, value = _receive(worker.stdout)
     except EOFError:
-        raise WorkerDied(f"a worker process exited with status {worker.wait()}") from None
+        raise _died(worker) from None
     if kind == "error":
         raise value
     return value
