@@ -20,6 +20,7 @@ from newsfacts.build import build_release
 from newsfacts.cli import app
 from newsfacts.features import CONFIGS, config_features
 from newsfacts.manifest import Manifest
+from newsfacts.schema import schema_version
 from newsfacts.synthetic import generate_documents
 from release_helpers import ROOT, expected_rows, gold_by_split, load_in_subprocess, minimal, write_corpus
 from release_helpers import fixture_documents as fixture_documents_for_build
@@ -71,7 +72,7 @@ def test_manifest_counts_versions_and_source(built: tuple[Path, Manifest]) -> No
     _, manifest = built
     content = manifest.content
     assert content["dataset_version"] == json.loads((ROOT / "corpus" / "metadata.json").read_text())["version"]
-    assert content["schema_version"] == "1.0.0"
+    assert content["schema_version"] == schema_version()
     assert content["source"] == {"commit": None, "dirty": None}  # the fixture corpus is outside git
     for split, docs in gold_by_split().items():
         for config in CONFIGS:
