@@ -11,7 +11,7 @@ written by hand and is the base every generated case starts from. All text is th
 invented text (or derived from it); none is copied news.
 
 ``record-too-large.jsonl`` is 80 KiB, not 32 MiB: the case tests lower
-``newsfacts.reading.MAX_RECORD_BYTES`` to ``CASE_RECORD_LIMIT`` so the case stays small.
+``newsfacts.contract.reading.MAX_RECORD_BYTES`` to ``CASE_RECORD_LIMIT`` so the case stays small.
 ``test_make_cases_up_to_date`` in tests/test_validate_cases.py re-runs this script in memory and
 compares, so edit the script, not the generated files.
 """
@@ -39,7 +39,7 @@ def base() -> Doc:
 
 def dump(doc: Doc) -> str:
     """The canonical layout (one annotation per line), as the corpus writes documents."""
-    from newsfacts.documents import dump_document
+    from newsfacts.contract.documents import dump_document
 
     return dump_document(doc)
 

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsfacts.build import RELEASED
-from newsfacts.documents import LAYERS, dump_document
+from newsfacts.contract.documents import LAYERS, dump_document
+from newsfacts.release.build import RELEASED
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"
@@ -27,7 +27,7 @@ def fixture_documents() -> list[tuple[str, list[dict[str, Any]]]]:
     """(file name, records) of the fixture corpus: variants of the minimal document in three
     splits (one with no annotations at all, in a split of its own), a non-gold record that the
     release leaves out, and a JSONL file of synthetic documents."""
-    from newsfacts.synthetic import generate_documents
+    from newsfacts.bench.synthetic import generate_documents
 
     test = minimal()
     train = copy.deepcopy(test)
@@ -95,8 +95,8 @@ def as_row(value: Any, feature: Any) -> Any:
 
 def expected_rows(config: str, split_docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows ``config`` should hold for the documents of one split, in order."""
-    from newsfacts.features import config_features
-    from newsfacts.ner import ner_rows
+    from newsfacts.release.features import config_features
+    from newsfacts.release.ner import ner_rows
 
     features = config_features(config)
     if config == "documents":

@@ -11,10 +11,10 @@ import pytest
 from conftest import MINIMAL
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from newsfacts.batch_checks import spans_all_pass
-from newsfacts.checks import iter_spans, span_checks
-from newsfacts.ner import bmp_spaces
-from newsfacts.views import read_documents
+from newsfacts.contract.batch_checks import spans_all_pass
+from newsfacts.contract.checks import iter_spans, span_checks
+from newsfacts.release.ner import bmp_spaces
+from newsfacts.release.views import read_documents
 
 BASE = json.loads(MINIMAL.read_text(encoding="utf-8"))
 SPANS = len(list(iter_spans(BASE)))

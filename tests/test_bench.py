@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from newsfacts.bench import (
+from newsfacts.bench.validate import (
     PARSE_JSON,
     PARSE_ORJSON,
     SCHEMA_PY,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from newsfacts.bench_build import bench_build, render
+from newsfacts.bench.build import bench_build, render
 
 
 def test_bench_build_runs_every_step_and_renders(tmp_path: Path) -> None:

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsfacts.brat import brat_conf, brat_meta, from_brat, to_brat
+from newsfacts.bench.synthetic import generate_documents
 from newsfacts.cli import app
-from newsfacts.documents import dump_document
-from newsfacts.synthetic import generate_documents
-from newsfacts.validate import validate_document
+from newsfacts.contract.documents import dump_document
+from newsfacts.contract.validate import validate_document
+from newsfacts.exchange.brat import brat_conf, brat_meta, from_brat, to_brat
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,12 +16,12 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from newsfacts.build import build_release
+from newsfacts.bench.synthetic import generate_documents
 from newsfacts.cli import app
-from newsfacts.features import CONFIGS, config_features
-from newsfacts.manifest import Manifest
-from newsfacts.schema import schema_version
-from newsfacts.synthetic import generate_documents
+from newsfacts.contract.schema import schema_version
+from newsfacts.release.build import build_release
+from newsfacts.release.features import CONFIGS, config_features
+from newsfacts.release.manifest import Manifest
 from release_helpers import ROOT, expected_rows, gold_by_split, load_in_subprocess, minimal, write_corpus
 from release_helpers import fixture_documents as fixture_documents_for_build
 from typer.testing import CliRunner
@@ -213,7 +213,7 @@ def test_the_build_reports_what_validate_reports(tmp_path: Path, jobs: int) -> N
     """The build checks spans batch-wide (batch_checks); on any doubt it validates in full, so an
     invalid corpus gets the very issues `newsfacts validate` gives, wherever they lie in a batch."""
     from newsfacts import validate
-    from newsfacts.build import InvalidCorpus
+    from newsfacts.release.build import InvalidCorpus
 
     docs = []
     for i in range(40):
@@ -239,9 +239,9 @@ def test_the_build_reports_what_validate_reports(tmp_path: Path, jobs: int) -> N
 def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() -> None:
     """The build's quick route (spans checked batch-wide) is taken for valid data, and gives what
     checking record by record gives: keys, issues and every table."""
-    from newsfacts.build import _checked, _quick
-    from newsfacts.features import conversion_plan
-    from newsfacts.reading import Record
+    from newsfacts.contract.reading import Record
+    from newsfacts.release.build import _checked, _quick
+    from newsfacts.release.features import conversion_plan
 
     docs = [doc for _, file_docs in fixture_documents_for_build() for doc in file_docs]
     records = [Record("x.jsonl", i + 1, json.dumps(d).encode() + b"\n", False) for i, d in enumerate(docs)]
@@ -270,7 +270,7 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
 
 def test_an_offset_written_as_a_float_is_refused_by_validate_and_build_alike(tmp_path: Path) -> None:
     from newsfacts import validate
-    from newsfacts.build import InvalidCorpus
+    from newsfacts.release.build import InvalidCorpus
 
     doc = minimal()
     doc["mentions"][0]["start"] = float(doc["mentions"][0]["start"])  # 59.0: a JSON Schema integer
@@ -323,7 +323,7 @@ def test_a_malformed_record_of_releases_is_a_metadata_error(tmp_path: Path, rele
 def test_the_record_of_releases_names_the_seed_releases() -> None:
     """Every recorded release is one the CHANGELOG has an entry for (tests/test_release_of_corpus
     builds the seed corpus: were its rows not those of a recorded version, the build would refuse)."""
-    from newsfacts.build import RELEASED
+    from newsfacts.release.build import RELEASED
 
     metadata = json.loads((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
@@ -365,7 +365,7 @@ def _start_and_kill(corpus: Path, out: Path, sig: int) -> int:
 
 
 def test_a_killed_build_leaves_the_previous_release_intact(tmp_path: Path) -> None:
-    from newsfacts.verify import verify_release
+    from newsfacts.release.verify import verify_release
 
     corpus = write_corpus(tmp_path / "corpus", [("a.json", [minimal()])])
     out = tmp_path / "dist" / "newsfacts"
@@ -395,7 +395,7 @@ def _two_documents(tmp_path: Path, same_id: bool) -> Path:
 
 
 def _fail_to_close(monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsfacts import build
+    from newsfacts.release import build
 
     def close(self: build.SplitWriter) -> list[str]:
         if self.config == "documents":
@@ -418,7 +418,7 @@ def test_a_failure_to_write_the_last_rows_leaves_nothing_behind(
 def test_the_corpus_issues_come_before_a_failure_to_write_what_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsfacts.build import InvalidCorpus
+    from newsfacts.release.build import InvalidCorpus
 
     _fail_to_close(monkeypatch)
     with pytest.raises(InvalidCorpus) as refused:
@@ -428,7 +428,7 @@ def test_the_corpus_issues_come_before_a_failure_to_write_what_is_refused(
 
 
 def test_workers_that_cannot_start_leave_nothing_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsfacts import build
+    from newsfacts.release import build
 
     def cannot_start(*args: object) -> None:
         raise OSError(24, "Too many open files (simulated)")
@@ -442,8 +442,8 @@ def test_workers_that_cannot_start_leave_nothing_behind(tmp_path: Path, monkeypa
 def test_a_dead_worker_is_a_clear_error_and_nothing_is_replaced(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from newsfacts import build
     from newsfacts.pool import WorkerDied
+    from newsfacts.release import build
 
     corpus = _two_documents(tmp_path, same_id=False)
     out = tmp_path / "out"

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from datasets import Dataset
-from newsfacts.card import ANSWERS, answer, field_rows
-from newsfacts.datasheet import section
-from newsfacts.features import config_features
-from newsfacts.metadata import load_metadata
-from newsfacts.release_docs import write_release_docs
-from newsfacts.schema import document_schema
+from newsfacts.contract.schema import document_schema
+from newsfacts.docs.datasheet import section
+from newsfacts.docs.metadata import load_metadata
+from newsfacts.release.card import ANSWERS, answer, field_rows
+from newsfacts.release.features import config_features
+from newsfacts.release.release_docs import write_release_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"
@@ -107,7 +107,7 @@ def test_example_row_has_label_names(release):
 
 
 def test_every_answer_the_card_and_croissant_quote_exists():
-    from newsfacts.croissant import RAI
+    from newsfacts.release.croissant import RAI
 
     datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
     for prefixes in [*ANSWERS.values(), *RAI.values()]:

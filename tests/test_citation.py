@@ -6,9 +6,9 @@ import subprocess
 from pathlib import Path
 
 from external_tools import external_tool
-from newsfacts.citation import bibtex, citation_cff
 from newsfacts.cli import app
-from newsfacts.metadata import load_metadata
+from newsfacts.docs.citation import bibtex, citation_cff
+from newsfacts.docs.metadata import load_metadata
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from conftest import CASES, MINIMAL, ROOT
 from make_cases import CASE_RECORD_LIMIT
-from newsfacts import reading
 from newsfacts.cli import app
-from newsfacts.codes import CODES
-from newsfacts.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from newsfacts.contract import reading
+from newsfacts.contract.codes import CODES
+from newsfacts.contract.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE
 from typer.testing import CliRunner
 
 runner = CliRunner()

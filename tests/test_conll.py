@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from newsfacts import ner
-from newsfacts.conll import DOCSTART, read_conll, to_conll
+from newsfacts.exchange.conll import DOCSTART, read_conll, to_conll
+from newsfacts.release import ner
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from newsfacts.manifest import ContentHash
+from newsfacts.release.manifest import ContentHash
 
 ITEM = pa.struct(
     [

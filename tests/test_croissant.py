@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from external_tools import external_tool
-from newsfacts.croissant import RAI
-from newsfacts.datasheet import section
+from newsfacts.docs.datasheet import section
+from newsfacts.release.croissant import RAI
 from test_card import make_release
 
 ROOT = Path(__file__).resolve().parent.parent

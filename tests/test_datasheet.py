@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from newsfacts.cli import app
-from newsfacts.datasheet import BLOCKS, check_docs, load_sources, render_blocks, sections, slug, write_docs
+from newsfacts.docs.datasheet import BLOCKS, check_docs, load_sources, render_blocks, sections, slug, write_docs
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

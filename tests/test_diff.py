@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from newsfacts.cli import app
-from newsfacts.diff import diff_documents, diff_folders, load_documents
+from newsfacts.docs.diff import diff_documents, diff_folders, load_documents
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from datasets import ClassLabel, Features, List, Value
-from newsfacts.documents import LAYERS
-from newsfacts.features import CLASS_LABELS, CONFIGS, arrow_schema, config_features, input_schema, ner_labels
-from newsfacts.schema import document_schema
+from newsfacts.contract.documents import LAYERS
+from newsfacts.contract.schema import document_schema
+from newsfacts.release.features import CLASS_LABELS, CONFIGS, arrow_schema, config_features, input_schema, ner_labels
 
 SCHEMA = document_schema()
 

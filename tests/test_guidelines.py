@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 
 import pytest
-from newsfacts.ingest import GUIDELINES_VERSION
-from newsfacts.schema import interval_rules
+from newsfacts.contract.schema import interval_rules
+from newsfacts.corpus.ingest import GUIDELINES_VERSION
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDELINES = (ROOT / "corpus" / "GUIDELINES.md").read_text(encoding="utf-8")

@@ -13,9 +13,9 @@ import newsfacts
 import pytest
 from conftest import ROOT
 from newsfacts.cli import app
-from newsfacts.documents import LAYERS, dump_document, load_document
-from newsfacts.ingest import ingest_seed, normalise_text
-from newsfacts.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from newsfacts.contract.documents import LAYERS, dump_document, load_document
+from newsfacts.contract.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from newsfacts.corpus.ingest import ingest_seed, normalise_text
 from typer.testing import CliRunner
 
 runner = CliRunner()

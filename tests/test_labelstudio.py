@@ -6,10 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from newsfacts.bench.synthetic import generate_documents
 from newsfacts.cli import app
-from newsfacts.labelstudio import dumps_tasks, from_labelstudio, labelstudio_config, to_labelstudio, utf16_prefix
-from newsfacts.synthetic import generate_documents
-from newsfacts.validate import validate_document
+from newsfacts.contract.validate import validate_document
+from newsfacts.exchange.labelstudio import (
+    dumps_tasks,
+    from_labelstudio,
+    labelstudio_config,
+    to_labelstudio,
+    utf16_prefix,
+)
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from newsfacts.ner import (
+from newsfacts.bench.synthetic import generate_documents
+from newsfacts.release.ner import (
     _ABBREVIATIONS,
     _CLASS,
     _LINE,
@@ -34,7 +35,6 @@ from newsfacts.ner import (
     tag_batch,
     tokenize,
 )
-from newsfacts.synthetic import generate_documents
 from release_helpers import minimal
 
 
@@ -127,8 +127,8 @@ def test_tokens_cover_every_non_space_character_of_any_text(text: str) -> None:
 
 def test_the_build_route_gives_exactly_ner_rows() -> None:
     """views.ner_table (columnar, from Arrow) and ner_rows (per document) agree."""
-    from newsfacts.features import conversion_plan, ner_labels
-    from newsfacts.views import ner_table, read_documents
+    from newsfacts.release.features import conversion_plan, ner_labels
+    from newsfacts.release.views import ner_table, read_documents
 
     docs = [minimal(), *generate_documents(20, seed=3)]
     table = ner_table(read_documents([json.dumps(d).encode() for d in docs]), plan=conversion_plan())

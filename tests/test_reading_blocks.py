@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from newsfacts import reading
-from newsfacts.reading import Block, Record, read_blocks, read_records
+from newsfacts.contract import reading
+from newsfacts.contract.reading import Block, Record, read_blocks, read_records
 
 
 def expand(items: list[Block | Record | object]) -> list[object]:

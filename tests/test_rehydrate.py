@@ -10,11 +10,11 @@ from pathlib import Path
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from newsfacts.build import build_release
 from newsfacts.cli import app
-from newsfacts.ingest import normalise_text
-from newsfacts.manifest import Manifest
-from newsfacts.verify import verify_release
+from newsfacts.corpus.ingest import normalise_text
+from newsfacts.release.build import build_release
+from newsfacts.release.manifest import Manifest
+from newsfacts.release.verify import verify_release
 from release_helpers import fixture_documents, minimal, write_corpus
 from typer.testing import CliRunner
 

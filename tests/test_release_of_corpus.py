@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from external_tools import external_tool
-from newsfacts.build import build_release
-from newsfacts.verify import verify_release
+from newsfacts.release.build import build_release
+from newsfacts.release.verify import verify_release
 from release_helpers import load_in_subprocess
 
 ROOT = Path(__file__).resolve().parent.parent

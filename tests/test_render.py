@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from newsfacts.cli import app
-from newsfacts.render import expected_counts, marks, render_html, segments
+from newsfacts.research.render import expected_counts, marks, render_html, segments
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from newsfacts.render import expected_counts, render_html
+from newsfacts.research.render import expected_counts, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "tests" / "cases" / "valid" / "minimal.json", *sorted((ROOT / "corpus" / "passes").glob("*/*.json"))]

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from newsfacts.cli import app
-from newsfacts.documents import dump_document
-from newsfacts.score import agreement, b_cubed, ceaf_e, coreference, match, muc, score_documents
-from newsfacts.validate import validate_document
+from newsfacts.contract.documents import dump_document
+from newsfacts.contract.validate import validate_document
+from newsfacts.research.score import agreement, b_cubed, ceaf_e, coreference, match, muc, score_documents
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -183,8 +183,8 @@ def test_agreement_is_symmetric(minimal_doc):
 def test_release_folder_is_read_back(tmp_path, minimal_doc):
     import pyarrow as pa
     import pyarrow.parquet as pq
-    from newsfacts.features import arrow_schema, config_features
-    from newsfacts.sources import load_checked
+    from newsfacts.contract.sources import load_checked
+    from newsfacts.release.features import arrow_schema, config_features
 
     release = tmp_path / "release"
     (release / "data" / "documents").mkdir(parents=True)

@@ -8,8 +8,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from newsfacts.cli import app
-from newsfacts.documents import dump_document, load_document
-from newsfacts.stats import corpus_stats, count_tokens, label_sets, render_svg, render_text
+from newsfacts.contract.documents import dump_document, load_document
+from newsfacts.research.stats import corpus_stats, count_tokens, label_sets, render_svg, render_text
 from typer.testing import CliRunner
 
 MINIMAL = Path(__file__).parent / "cases" / "valid" / "minimal.json"

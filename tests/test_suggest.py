@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from newsfacts.cli import app
-from newsfacts.suggest import suggest_document
-from newsfacts.validate import validate_document
+from newsfacts.contract.validate import validate_document
+from newsfacts.research.suggest import suggest_document
 from typer.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from newsfacts.documents import dump_document
+from newsfacts.contract.documents import dump_document
 
 HELDOUT = Path(__file__).resolve().parent / "fixtures" / "heldout"
 
@@ -141,7 +141,7 @@ def test_figures_equal_the_committed_ones(reports: dict[str, Any]):
 
 def test_scores_file_is_not_a_document():
     """A folder search passes over .scores.json (hidden), so the folder holds only the golds."""
-    from newsfacts.reading import discover
+    from newsfacts.contract.reading import discover
 
     files, problems = discover([HELDOUT])
     assert problems == []

@@ -6,9 +6,9 @@ import statistics
 
 import newsfacts
 import pytest
-from newsfacts.schema import interval_rules
-from newsfacts.synthetic import generate_documents, write_jsonl
-from newsfacts.validate import validate_document
+from newsfacts.bench.synthetic import generate_documents, write_jsonl
+from newsfacts.contract.schema import interval_rules
+from newsfacts.contract.validate import validate_document
 
 
 @pytest.fixture(scope="module")

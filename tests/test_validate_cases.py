@@ -11,9 +11,9 @@ import newsfacts
 import pytest
 from conftest import CASES, ROOT
 from make_cases import CASE_RECORD_LIMIT, build_cases
-from newsfacts import reading
-from newsfacts.codes import CODES
-from newsfacts.report import EXIT_INVALID, EXIT_OK
+from newsfacts.contract import reading
+from newsfacts.contract.codes import CODES
+from newsfacts.contract.report import EXIT_INVALID, EXIT_OK
 
 #: Layers whose codes describe data (as opposed to usage/I-O problems and ingest).
 DATA_LAYERS = {"bytes", "json", "schema", "semantics", "corpus"}

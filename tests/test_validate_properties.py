@@ -15,11 +15,11 @@ import newsfacts
 from conftest import MINIMAL
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from newsfacts.codes import CODES
-from newsfacts.documents import dump_document
-from newsfacts.reading import Record
-from newsfacts.report import EXIT_INVALID, EXIT_OK
-from newsfacts.validate import _validators, validate_document, validate_record
+from newsfacts.contract.codes import CODES
+from newsfacts.contract.documents import dump_document
+from newsfacts.contract.reading import Record
+from newsfacts.contract.report import EXIT_INVALID, EXIT_OK
+from newsfacts.contract.validate import _validators, validate_document, validate_record
 
 GOOD = MINIMAL.read_bytes()
 BASE = json.loads(GOOD)

@@ -16,12 +16,12 @@ from typing import Any
 import newsfacts
 import pytest
 from conftest import MINIMAL
-from newsfacts import reading
 from newsfacts.cli import app
-from newsfacts.codes import CODES
-from newsfacts.locate import line_of_pointer, unescape_pointer
-from newsfacts.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, escape_pointer_token, pointer
-from newsfacts.validate import validate_document
+from newsfacts.contract import reading
+from newsfacts.contract.codes import CODES
+from newsfacts.contract.locate import line_of_pointer, unescape_pointer
+from newsfacts.contract.report import EXIT_INVALID, EXIT_OK, EXIT_USAGE, escape_pointer_token, pointer
+from newsfacts.contract.validate import validate_document
 from typer.testing import CliRunner
 
 runner = CliRunner()

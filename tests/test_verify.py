@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from newsfacts.build import PARQUET_OPTIONS, build_release
 from newsfacts.cli import app
-from newsfacts.manifest import ContentHash, Manifest, combined_hash, file_sha256
-from newsfacts.verify import verify_release
+from newsfacts.release.build import PARQUET_OPTIONS, build_release
+from newsfacts.release.manifest import ContentHash, Manifest, combined_hash, file_sha256
+from newsfacts.release.verify import verify_release
 from release_helpers import fixture_documents, write_corpus
 from typer.testing import CliRunner
 

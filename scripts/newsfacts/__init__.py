@@ -13,13 +13,10 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-# Load the submodule before defining the function: the first import of ``newsfacts.validate``
-# sets this package's attribute ``validate`` to the module, which would hide the function below
-# (``newsfacts.validate(...)`` then fails with "'module' object is not callable").
-from newsfacts.validate import validate_paths as _validate_paths
+from newsfacts.contract.validate import validate_paths as _validate_paths
 
 if TYPE_CHECKING:
-    from newsfacts.report import Report
+    from newsfacts.contract.report import Report
 
 __all__ = ["validate"]
 

@@ -1,0 +1,1 @@
+"""Benchmarks against their floors and peers, and the synthetic documents they (and the tests) use."""

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from newsfacts.cli.app import app
+
+bench_app = typer.Typer(help="Benchmarks: rerunnable measurements, not tests.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
+
+
+@bench_app.command("validate")
+def bench_validate(
+    docs: Annotated[int, typer.Option("--docs", min=1, help="Synthetic documents to generate.")] = 10_000,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=2, help="Processes for the parallel run.")] = 2,
+    out: Annotated[
+        Path | None, typer.Option(help="Keep the generated JSONL here (e.g. bench-out/); default: a temp folder.")
+    ] = None,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs per tool; the best time counts.")] = 3,
+    sample: Annotated[
+        int, typer.Option(min=0, help="Plain jsonschema runs on this many documents, extrapolated (0: all).")
+    ] = 1_000,
+    memory_factor: Annotated[
+        int, typer.Option(min=0, help="Also validate this many times --docs to compare peak RSS (0 or 1: skip).")
+    ] = 2,
+) -> None:
+    """Time `newsfacts validate` against the JSON-parse floor and schema-only validators.
+
+    Prints a Markdown table and a verdict per target; progress goes to stderr.
+    """
+    from newsfacts.bench.validate import bench_validate as run_bench
+    from newsfacts.bench.validate import render
+
+    result = run_bench(
+        docs,
+        jobs=jobs,
+        out=out,
+        repeat=repeat,
+        sample=sample,
+        memory_factor=memory_factor,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+    typer.echo(render(result))
+
+
+@bench_app.command("build")
+def bench_build(
+    docs: Annotated[int, typer.Option("--docs", min=1, help="Synthetic documents to generate.")] = 100_000,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", min=1, help="--jobs for the build (default: its own).")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Keep the corpus and the release here (e.g. bench-out/); default: a temp folder."),
+    ] = None,
+) -> None:
+    """Time `newsfacts build` against the bare-pyarrow floor, with peak RSS and load_dataset time.
+
+    Prints a Markdown table and a verdict per target; progress goes to stderr. (newsfacts.bench.build)
+    """
+    from newsfacts.bench.build import bench_build as run_bench
+    from newsfacts.bench.build import render
+
+    result = run_bench(docs, jobs=jobs, out=out, progress=lambda message: typer.echo(message, err=True))
+    typer.echo(render(result))

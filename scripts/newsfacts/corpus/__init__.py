@@ -1,0 +1,1 @@
+"""Working on the corpus itself: turning raw articles into records to annotate."""

@@ -1,0 +1,1 @@
+"""Metadata kept once, and the documents generated from it: datasheet, citation, diffs between versions."""

@@ -1,0 +1,1 @@
+"""Exchange with annotation tools and other formats: brat, Label Studio, CoNLL."""

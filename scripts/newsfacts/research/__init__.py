@@ -1,0 +1,1 @@
+"""What researchers do with the corpus: scoring systems and agreement, statistics, rendering, drafting suggestions."""
