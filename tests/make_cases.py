@@ -166,9 +166,18 @@ def semantic_cases() -> dict[str, bytes]:
         "interval-rule-mismatch.json": mutated(_set(("numeric_facts", 0, "high"), 3400)).encode(),
         "unit-text-not-found.json": mutated(_set(("numeric_facts", 0, "unit_text"), "guests")).encode(),
         "fact-outside-quote.json": mutated(_set(("numeric_facts", 0, "quote_id"), "Q1")).encode(),
-        # A warning: the document stays valid (exit 0) but the case yields exactly this code.
+        "gold-without-annotators.json": mutated(_set(("annotation", "annotators"), [])).encode(),
+        "annotation-status-mismatch.json": mutated(_set(("annotation", "status"), "unannotated")).encode(),
+        # Warnings: the document stays valid (exit 0) but the case yields exactly this code.
         "speaker-without-source.json": mutated(_set(("quotes", 1, "source"), [])).encode(),
+        "document-not-annotated.json": mutated(_unannotated).encode(),
     }
+
+
+def _unannotated(doc: Doc) -> None:
+    doc["annotation"].update(status="unannotated", annotators=[], guidelines_version=None)
+    for layer in ("entities", "mentions", "quotes", "numeric_facts"):
+        doc[layer] = []
 
 
 # --- layer 5: corpus-wide ---------------------------------------------------------------------
@@ -200,6 +209,10 @@ def corpus_cases() -> dict[str, bytes]:
             _seeded("seed-hash-mismatch", "article.txt", sha256(seed + b"\n"))
         ).encode(),
         "seed-hash-mismatch/seeds/article.txt": seed,
+        "seed-file-outside-seeds/document.json": dump(
+            _seeded("seed-file-outside-seeds", "../document.json", sha256(seed))
+        ).encode(),
+        "seed-file-outside-seeds/seeds/article.txt": seed,
     }
 
 

@@ -23,12 +23,35 @@ def check_document(doc: Doc, *, spans: bool = True) -> Iterator[Issue]:
     """Every record-level check, in order; ``spans=False`` leaves out ``span_checks`` (the build
     runs them over a whole batch at once: ``newsfacts.contract.batch_checks``)."""
     yield from text_checks(doc)
+    yield from annotation_checks(doc)
     if spans:
         yield from span_checks(doc)
     yield from id_checks(doc)
     yield from reference_checks(doc)
     yield from interval_checks(doc)
     yield from duplicate_checks(doc)
+
+
+def annotation_checks(doc: Doc) -> Iterator[Issue]:
+    """What the ``annotation`` block claims agrees with the record: gold names who made it; a
+    record not yet annotated holds no annotation."""
+    ann = doc["annotation"]
+    if ann["status"] == "gold" and not ann["annotators"]:
+        yield issue(
+            "gold-without-annotators",
+            "the record claims gold status but names no annotators",
+            pointer="/annotation/annotators",
+        )
+    if ann["status"] == "unannotated":
+        layers = [layer for layer in ("entities", "mentions", "quotes", "numeric_facts") if doc[layer]]
+        if layers:
+            yield issue(
+                "annotation-status-mismatch",
+                f"the record says `unannotated` but holds {', '.join(layers)}",
+                pointer="/annotation/status",
+            )
+        else:
+            yield issue("document-not-annotated", "the record is not annotated yet", pointer="/annotation/status")
 
 
 def text_checks(doc: Doc) -> Iterator[Issue]:

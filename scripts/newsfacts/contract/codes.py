@@ -107,6 +107,21 @@ CODES: dict[str, Code] = {
         "error",
         "A fact with a quote_id lies inside that quote's content; fix the quote_id or set it to null.",
     ),
+    "gold-without-annotators": Code(
+        "semantics",
+        "error",
+        "A gold record is an adjudicated annotation: list who annotated and adjudicated it in annotation.annotators (or give it the status it has).",
+    ),
+    "annotation-status-mismatch": Code(
+        "semantics",
+        "error",
+        "Set annotation.status to what the record is (independent_pass, gold, …) once annotations are added.",
+    ),
+    "document-not-annotated": Code(
+        "semantics",
+        "warning",
+        "The record is as `newsfacts ingest` made it: annotate it (two independent passes, then adjudication); `newsfacts build` does not release it until then.",
+    ),
     "speaker-without-source": Code(
         "semantics", "warning", "A quote with a speaker entity usually has a source span naming it."
     ),
@@ -115,6 +130,26 @@ CODES: dict[str, Code] = {
         "ingest", "error", "Seed articles are UTF-8 text; convert the file (e.g. iconv -t UTF-8) and ingest again."
     ),
     "seed-empty": Code("ingest", "error", "The seed holds no article text after normalisation; check the file."),
+    "seed-outside-seeds": Code(
+        "ingest",
+        "error",
+        "Seed files live under the repository's seeds/ folder (subfolders are fine): copy the file there, byte-identical, or name the folder with --seeds.",
+    ),
+    "seed-name-invalid": Code(
+        "ingest",
+        "error",
+        "A seed's file name without its extension becomes the doc_id: letters, digits, '_', '.', '-', starting with a letter or digit. Rename the file.",
+    ),
+    "provenance-invalid": Code(
+        "ingest",
+        "error",
+        "Fix corpus/provenance.json (or the sources file it names) at the place given; its format is described in its `description` and in newsfacts.corpus.provenance.",
+    ),
+    "sources-hash-mismatch": Code(
+        "ingest",
+        "error",
+        "The seed file is not the one its sources file describes: restore the original bytes, or correct the sources entry if the file was replaced on purpose.",
+    ),
     "seed-changed": Code(
         "ingest",
         "error",
@@ -130,12 +165,22 @@ CODES: dict[str, Code] = {
     "seed-not-found": Code(
         "corpus", "error", "The document names a seed file that is not in seeds/; restore it or fix source.seed_file."
     ),
+    "seed-file-outside-seeds": Code(
+        "corpus",
+        "error",
+        "source.seed_file is a path relative to seeds/, without '..' or a leading '/'; the validator reads nothing outside seeds/.",
+    ),
     "seed-hash-mismatch": Code(
         "corpus",
         "error",
         "The seed file's bytes changed since ingest; restore the original or re-ingest with `newsfacts ingest --force`.",
     ),
     # release documents (DATASHEET.md, CITATION.cff): generated parts out of date
+    "release-not-adjudicated": Code(
+        "release",
+        "error",
+        "Only adjudicated gold records are released: finish the record (annotation.status `gold`, with its annotators) or move it out of corpus/documents until it is.",
+    ),
     "datasheet-drift": Code(
         "docs", "error", "Run `newsfacts datasheet --write` and commit DATASHEET.md and CITATION.cff."
     ),

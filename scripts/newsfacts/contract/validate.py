@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from itertools import islice
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import orjson
@@ -55,6 +55,7 @@ class DocKey:
     seed_sha256: str | None
     file: str
     line: int
+    status: str = "gold"  # the annotation status (``build`` releases gold records only)
 
 
 @cache
@@ -201,6 +202,7 @@ def validate_record(record: Record, *, spans: SpanChoice = True) -> tuple[list[I
         doc["source"]["seed_sha256"],
         record.file,
         record.line,
+        doc["annotation"]["status"],
     )
     return found, key
 
@@ -409,6 +411,11 @@ def _seed_check(key: DocKey, seeds: Path | None, cache_: dict[Path, str | None])
     folder = seeds if seeds is not None else _find_seeds(Path(key.file).resolve().parent)
     if folder is None:
         return  # documents outside a checkout: nothing to compare against
+    relative = PurePosixPath(key.seed_file)
+    if relative.is_absolute() or ".." in relative.parts or "\\" in key.seed_file:
+        where = {"file": key.file, "line": key.line, "pointer": "/source/seed_file"}
+        yield issue("seed-file-outside-seeds", f"seed_file {key.seed_file!r} points outside seeds/", **where)
+        return
     path = folder / key.seed_file
     if path not in cache_:
         try:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from os.path import commonprefix
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsfacts.contract.checks import iter_spans
@@ -26,11 +27,28 @@ from newsfacts.contract.codes import issue
 from newsfacts.contract.documents import LAYERS, dump_document, load_document, write_atomic
 from newsfacts.contract.report import Issue
 from newsfacts.contract.schema import schema_version
+from newsfacts.corpus.provenance import (
+    GENERIC_UNKNOWN,
+    SOURCE_FIELDS,
+    Provenance,
+    ProvenanceError,
+    collection_fields,
+    load_provenance,
+    unknown,
+)
 
 #: Lines that end news pages but are not part of the article.
 BOILERPLATE_LINES = ("Comments are closed.",)
-SOURCE_FIELDS = ("publisher", "author", "url", "published", "retrieved")
-GUIDELINES_VERSION = "1.0.0"
+#: The version of corpus/GUIDELINES.md that annotation made now follows (a test keeps them equal).
+GUIDELINES_VERSION = "1.1.0"
+#: What an ingested record says about its annotation: none yet. ``build`` refuses to release it.
+UNANNOTATED = {
+    "set": "gold",
+    "status": "unannotated",
+    "guidelines_version": None,
+    "annotators": [],
+    "note": "Created by `newsfacts ingest`: not annotated yet.",
+}
 
 
 def normalise_text(raw: bytes) -> str:
@@ -47,42 +65,51 @@ def sha256_hex(data: bytes | str) -> str:
     return hashlib.sha256(data.encode("utf-8") if isinstance(data, str) else data).hexdigest()
 
 
-def _attested(value: Any, status: str, note: str | None) -> dict[str, Any]:
-    return {"value": value, "status": status, "note": note}
+def find_seeds(path: Path) -> Path | None:
+    """The ``seeds`` folder a seed file lies in (the nearest ancestor of that name), if any."""
+    for folder in path.resolve().parents:
+        if folder.name == "seeds":
+            return folder
+    return None
 
 
-def new_record(seed: Path, raw: bytes, provenance: dict[str, Any]) -> dict[str, Any]:
-    """The corpus record of a seed article, with empty annotation layers."""
+def new_record(
+    seed: Path, raw: bytes, provenance: Provenance | None = None, *, seed_file: str | None = None
+) -> dict[str, Any]:
+    """The corpus record of a seed article, with empty annotation layers.
+
+    ``seed_file`` is the seed's path relative to the ``seeds`` folder (default: its name), and
+    the record's ``doc_id`` is its name without the extension. Every provenance field comes from
+    ``provenance`` (see ``newsfacts.corpus.provenance``) or stays unknown with a note.
+    """
+    provenance = provenance if isinstance(provenance, Provenance) else Provenance()
     doc_id = seed.stem
+    relative = seed_file or seed.name
     text = normalise_text(raw)
-    extra = provenance.get("documents", {}).get(doc_id, {})
-    defaults = provenance.get("defaults", {})
-    source: dict[str, Any] = {
-        name: extra.get(name) or _attested(None, "unknown", defaults.get(name, "Not supplied with the seed file."))
-        for name in SOURCE_FIELDS
+    given = {
+        **collection_fields(provenance, PurePosixPath(relative), raw),
+        **provenance.documents.get(doc_id, {}),
     }
-    source["seed_file"] = seed.name
+
+    def attested(name: str) -> dict[str, Any]:
+        return given.get(name) or unknown(provenance.defaults.get(name, GENERIC_UNKNOWN))
+
+    source: dict[str, Any] = {name: attested(name) for name in SOURCE_FIELDS}
+    source["seed_file"] = relative
     source["seed_sha256"] = sha256_hex(raw)
     return {
         "schema_version": schema_version(),
         "doc_id": doc_id,
         "text": text,
         "title": text.split("\n", 1)[0],
-        "language": extra.get("language", "en"),
+        "language": given.get("language", "en"),
         "text_sha256": sha256_hex(text),
         "source": source,
-        "text_license": extra.get("text_license")
-        or _attested(None, "unknown", defaults.get("text_license", "No licence was supplied.")),
-        "annotation_license": provenance.get("annotation_license")
-        or _attested(None, "unknown", "No annotation licence is configured."),
-        "split": extra.get("split", "test"),
-        "annotation": {
-            "set": "gold",
-            "status": "gold",
-            "guidelines_version": GUIDELINES_VERSION,
-            "annotators": [],
-            "note": None,
-        },
+        "text_license": attested("text_license"),
+        "annotation_license": provenance.annotation_license
+        or unknown("No annotation licence is configured in corpus/provenance.json."),
+        "split": given.get("split", "test"),
+        "annotation": dict(UNANNOTATED),
         **{layer: [] for layer in LAYERS},
     }
 
@@ -96,21 +123,38 @@ class IngestResult:
     lost: list[dict[str, Any]] = field(default_factory=list)
 
 
-def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResult:
-    """Create or check the record of one seed article under ``corpus/documents/``."""
+def ingest_seed(
+    seed: Path, corpus: Path, *, force: bool = False, seeds: Path | None = None, provenance: Provenance | None = None
+) -> IngestResult:
+    """Create or check the record of one seed article under ``corpus/documents/``.
+
+    ``seeds`` is the folder seed paths are relative to (default: the ``seeds`` folder the file is
+    in, else the file's own folder); ``provenance`` is ``load_provenance(corpus, seeds)``, loaded
+    here when not given (pass it when ingesting many files).
+    """
     name = str(seed)
-    raw = seed.read_bytes()
-    provenance_path = corpus / "provenance.json"
+    seeds = seeds or find_seeds(seed) or seed.resolve().parent
+    try:
+        relative = seed.resolve().relative_to(seeds.resolve()).as_posix()
+    except ValueError:
+        found = issue("seed-outside-seeds", f"{seed} is not inside the seeds folder {seeds}", file=name)
+        return IngestResult(seed.stem, corpus / "documents" / f"{seed.stem}.json", "refused", [found])
     target = corpus / "documents" / f"{seed.stem}.json"
     result = IngestResult(seed.stem, target, "created")
-    try:
-        provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.is_file() else {}
-    except ValueError as exc:
+    if not _valid_doc_id(seed.stem):
         result.action = "refused"
-        result.issues.append(_unreadable(f"{provenance_path} is not valid JSON: {exc}", provenance_path))
+        result.issues.append(
+            issue("seed-name-invalid", f"{seed.name!r} does not make a valid doc_id ({seed.stem!r})", file=name)
+        )
         return result
+    raw = seed.read_bytes()
     try:
-        fresh = new_record(seed, raw, provenance)
+        provenance = provenance if provenance is not None else load_provenance(corpus, seeds)
+        fresh = new_record(seed, raw, provenance, seed_file=relative)
+    except ProvenanceError as exc:
+        result.action = "refused"
+        result.issues.append(exc.issue)
+        return result
     except UnicodeDecodeError as exc:
         result.issues.append(
             issue("seed-not-utf8", f"the seed is not UTF-8: {exc.reason} at byte {exc.start}", file=name)
@@ -142,6 +186,8 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
             return result
         merged, result.lost = reanchor(merged, old["text"], fresh["text"])
         result.action = "reanchored"
+    if "schema_version" in old and old["annotation"].get("status") != "unannotated":
+        merged["schema_version"] = old["schema_version"]  # what it was annotated against
     content = dump_document(merged)
     if target.read_text(encoding="utf-8") == content:
         result.action = "unchanged"
@@ -151,13 +197,17 @@ def ingest_seed(seed: Path, corpus: Path, *, force: bool = False) -> IngestResul
     return result
 
 
+def _valid_doc_id(stem: str) -> bool:
+    return re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,127}", stem) is not None
+
+
 def _unreadable_record(target: Path, force: bool) -> Issue | None:
     """Why the existing record cannot be merged with (or, with ``force``, re-anchored), if so."""
     from newsfacts.contract.validate import validate_document
 
     try:
         old = load_document(target)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:
         return _unreadable(f"the existing record is not valid JSON: {exc}", target)
     if not (isinstance(old, dict) and isinstance(old.get("text"), str) and isinstance(old.get("text_sha256"), str)):
         return _unreadable("the existing record has no `text` and `text_sha256`", target)

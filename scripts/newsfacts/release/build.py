@@ -610,6 +610,19 @@ def build_release(
     )
 
 
+def unreleasable(keys: Iterable[DocKey]) -> Iterator[Issue]:
+    """A record of the gold set whose annotation is not adjudicated gold is never released."""
+    for key in keys:
+        if key.annotation_set == "gold" and key.status != "gold":
+            yield issue(
+                "release-not-adjudicated",
+                f"{key.doc_id!r} is in the gold set with status {key.status!r}",
+                file=key.file,
+                line=key.line,
+                pointer="/annotation/status",
+            )
+
+
 def _jobs(jobs: int | None, size: int) -> int:
     if jobs is not None:
         return jobs
@@ -741,6 +754,7 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
         closed = {key: closing.submit(writer.close) for key, writer in sorted(writers.items()) if valid}
         report.extend(corpus_checks(keys, None))
         futures.wait(closed.values())
+    report.extend(unreleasable(keys))
     gold = sum(k.annotation_set == "gold" for k in keys)
     if not report.errors and gold == 0:
         report.issues.append(issue("no-gold-documents", "the corpus holds no gold document: nothing to release"))
