@@ -242,12 +242,13 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
     from newsfacts.contract.reading import Record
     from newsfacts.release.build import _checked, _quick
     from newsfacts.release.features import conversion_plan
+    from newsfacts.release.views import TextPolicy
 
     docs = [doc for _, file_docs in fixture_documents_for_build() for doc in file_docs]
     records = [Record("x.jsonl", i + 1, json.dumps(d).encode() + b"\n", False) for i, d in enumerate(docs)]
     plan = conversion_plan()
-    for withhold in (False, True):
-        quick, checked = _quick(records, plan, withhold), _checked(records, plan, withhold, True)
+    for texts in (TextPolicy("all"), TextPolicy("none"), TextPolicy("licensed", ("CC-BY-4.0",))):
+        quick, checked = _quick(records, plan, texts), _checked(records, plan, texts, True)
         assert quick is not None, "a valid batch fell back to the checked route"
         assert (quick.keys, quick.issues, quick.size, quick.records) == (
             checked.keys,
@@ -258,14 +259,15 @@ def test_a_valid_batch_takes_the_quick_route_with_the_checked_routes_result() ->
         assert quick.tables.keys() == checked.tables.keys()
         for split, tables in quick.tables.items():
             for config, rows in tables.items():
-                assert rows.equals(checked.tables[split][config]), (withhold, split, config)
+                assert rows.equals(checked.tables[split][config]), (texts, split, config)
+        assert quick.withheld == checked.withheld
     assert any(k.annotation_set != "gold" for k in quick.keys)  # a pass record rides along, checked in full
     silver = next(d for d in docs if d["annotation"]["set"] != "gold")
     silver = json.loads(json.dumps(silver))
     silver["mentions"][0]["end"] += 1  # not converted, so the quick route checks its spans itself
     bad = [*records, Record("x.jsonl", 99, json.dumps(silver).encode() + b"\n", False)]
-    assert _quick(bad, plan, False) is None
-    assert "span-text-mismatch" in {i.code for i in _checked(bad, plan, False, True).issues}
+    assert _quick(bad, plan, TextPolicy()) is None
+    assert "span-text-mismatch" in {i.code for i in _checked(bad, plan, TextPolicy(), True).issues}
 
 
 def test_an_offset_written_as_a_float_is_refused_by_validate_and_build_alike(tmp_path: Path) -> None:

@@ -46,7 +46,10 @@ def make_release(folder: Path) -> Path:
                 "splits": [{"name": "test", "num_bytes": 0, "num_examples": len(data)}],
             }
         )
-    write_release_docs(folder, card_header=header, metadata=load_metadata(ROOT / "corpus"), repo_root=ROOT)
+    configs = {config: {"test": {"files": [f"data/{config}/test.parquet"]}} for config in rows}
+    write_release_docs(
+        folder, card_header=header, metadata=load_metadata(ROOT / "corpus"), repo_root=ROOT, configs=configs
+    )
     return folder
 
 
@@ -82,10 +85,14 @@ def test_card_header_and_facts(release):
 
 
 def test_card_quotes_the_datasheet(release):
+    """The card quotes the release's DATASHEET.md: the repository's, its figures those of the release."""
     card = (release / "README.md").read_text(encoding="utf-8")
-    datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    datasheet = (release / "DATASHEET.md").read_text(encoding="utf-8")
     for key in ANSWERS:
         assert answer(datasheet, key) in card, key
+    repository = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
+    assert answer(datasheet, "direct-use") == answer(repository, "direct-use")  # the prose is the repository's
+    assert "| documents | 1 |" in datasheet  # the figures are the release's own (one document)
 
 
 def test_field_table_comes_from_the_schema(release):

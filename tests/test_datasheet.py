@@ -178,7 +178,7 @@ def test_agreement_block_reflects_the_passes(tmp_path):
     doc = json.loads(MINIMAL.read_text(encoding="utf-8"))
     root = _tmp_repo(tmp_path, doc)
     blocks = render_blocks(load_sources(root))
-    assert "| `pass-a` / `pass-b` | 1 | mentions | 7 / 7 | 1.000 |" in blocks["agreement"]
+    assert "| `pass-a` / `pass-b` | 1.0.0 | 1 | mentions | 7 / 7 | 1.000 |" in blocks["agreement"]
     shutil.rmtree(root / "corpus" / "passes" / "pass-b")
     assert render_blocks(load_sources(root))["agreement"].startswith("Not computed")
 

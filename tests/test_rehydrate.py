@@ -47,7 +47,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         for record in records:
             if record["source"]["seed_file"] is None:
                 (texts / f"{record['doc_id']}.txt").write_text(record["text"], encoding="utf-8")
-    build_release(corpus, base / "full")
+    build_release(corpus, base / "full", texts="all")  # what rehydrating any withheld release gives
     build_release(corpus, base / "withheld", withhold_text=True)
     return {"full": base / "full", "withheld": base / "withheld", "texts": texts, "base": base}
 

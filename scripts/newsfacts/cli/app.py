@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from typing import Annotated
 
@@ -32,6 +34,20 @@ def emit_report(report: Report, fmt: OutputFormat) -> None:
             typer.echo(found.render())
         typer.echo(report.summary(), err=True)
     raise typer.Exit(report.exit_code)
+
+
+@contextmanager
+def unreadable_input(fmt: OutputFormat = OutputFormat.text) -> Iterator[None]:
+    """Report corpus metadata or sources that cannot be read (their coded issues, exit 2 or 1),
+    instead of letting the error out."""
+    from newsfacts.contract.sources import SourceError
+    from newsfacts.docs.metadata import MetadataError
+
+    try:
+        yield
+    except (MetadataError, SourceError) as exc:
+        report = Report(issues=list(exc.issues))
+        emit_report(report, fmt)
 
 
 def fail(message: str, code: int = 2) -> None:

@@ -176,6 +176,16 @@ CODES: dict[str, Code] = {
         "The seed file's bytes changed since ingest; restore the original or re-ingest with `newsfacts ingest --force`.",
     ),
     # release documents (DATASHEET.md, CITATION.cff): generated parts out of date
+    "text-withheld-mismatch": Code(
+        "release",
+        "error",
+        "MANIFEST.json's texts.withheld lists exactly the documents whose text (and title, span texts, tokens) the release leaves out: rebuild the release.",
+    ),
+    "release-docs-mismatch": Code(
+        "release",
+        "error",
+        "The release's DATASHEET.md figures, CITATION.cff or LICENSES.md disagree with its own metadata and rows: rebuild it with `newsfacts build`.",
+    ),
     "release-not-adjudicated": Code(
         "release",
         "error",
@@ -232,7 +242,9 @@ CODES: dict[str, Code] = {
     ),
     # release: build, verify, rehydrate (build.py, verify.py, rehydrate.py)
     "corpus-metadata-invalid": Code(
-        "release", "fatal", "corpus/metadata.json must be a JSON object with at least `name` and `version`."
+        "release",
+        "fatal",
+        "corpus/metadata.json must match schema/metadata.schema.json: fix the field at the pointer given.",
     ),
     "release-out-unsafe": Code(
         "release",

@@ -28,8 +28,8 @@ def licences(metadata: dict[str, Any]) -> list[str]:
 def cff_message(metadata: dict[str, Any]) -> str:
     return (
         f"If you use newsfacts, please cite it as below. The annotations are licensed {metadata['annotation_license']} "
-        f"and the code {metadata['code_license']}; the article text is not ours and is not covered by either "
-        "licence (see DATASHEET.md, Distribution)."
+        f"and the code {metadata['code_license']}; the article texts are not ours and are covered by neither: each "
+        "is under its own licence, listed per document (a release's LICENSES.md; DATASHEET.md, Distribution)."
     )
 
 

@@ -66,7 +66,11 @@ def _cell(text: str | None) -> str:
 
 
 def block_release(src: Sources) -> str:
-    m = src.metadata
+    return release_block(src.metadata)
+
+
+def release_block(m: dict[str, Any]) -> str:
+    """The ``release`` block: the facts of corpus/metadata.json."""
     rows = [
         ("Name", f"`{m['name']}` ({m['pretty_name']})"),
         ("Version", f"{m['version']}, released {m['date_released']}"),
@@ -132,9 +136,13 @@ def _distribution(counts: dict[str, int]) -> str:
 
 
 def block_stats(src: Sources) -> str:
-    from newsfacts.research.stats import corpus_stats
+    from newsfacts.research.stats import NER_TOKENISATION, corpus_stats, ner_tokens
 
-    s = corpus_stats(src.gold)
+    return stats_block(corpus_stats(src.gold, tokens=ner_tokens, tokenisation=NER_TOKENISATION))
+
+
+def stats_block(s: dict[str, Any]) -> str:
+    """The ``stats`` block from a statistics dict (``corpus_stats`` or ``release.figures.release_stats``)."""
     out = [
         "| | gold |\n|---|---|\n",
         f"| documents | {s['documents']} |\n",
@@ -157,6 +165,30 @@ def _f1(value: Any) -> str:
     return "—" if value is None else f"{value:.3f}"
 
 
+#: The label field of each layer, for the per-label agreement table.
+LABEL_FIELDS = {"mentions": "type", "quotes": "kind", "numeric_facts": "quantity_kind"}
+
+
+def _groups(a: list[dict[str, Any]], b: list[dict[str, Any]]) -> dict[str, tuple[list, list]]:
+    """The documents both passes hold, grouped by the guidelines version they were annotated with."""
+    versions = {d["doc_id"]: d["annotation"]["guidelines_version"] for d in a}
+    common = {d["doc_id"] for d in b if versions.get(d["doc_id"], object()) == d["annotation"]["guidelines_version"]}
+    groups: dict[str, tuple[list, list]] = {}
+    for doc in a:
+        if doc["doc_id"] in common:
+            groups.setdefault(str(versions[doc["doc_id"]]), ([], []))[0].append(doc)
+    for doc in b:
+        if doc["doc_id"] in common:
+            groups[str(versions[doc["doc_id"]])][1].append(doc)
+    return dict(sorted(groups.items()))
+
+
+def _only(docs: list[dict[str, Any]], layer: str, label: str) -> list[dict[str, Any]]:
+    """``docs`` with ``layer`` cut to the items labelled ``label`` (the other layers as they are)."""
+    field = LABEL_FIELDS[layer]
+    return [{**d, layer: [item for item in d[layer] if item[field] == label]} for d in docs]
+
+
 def block_agreement(src: Sources) -> str:
     names = sorted(src.passes)
     if len(names) < 2:
@@ -169,25 +201,47 @@ def block_agreement(src: Sources) -> str:
     from newsfacts.research.score import agreement
 
     out = [
-        "F1 of one pass against the other (symmetric); *typed* also requires the same label "
-        "(mention type, quote kind, quantity kind). Coreference: CoNLL F1 (mean of MUC, B³, CEAF-e).\n\n",
-        "| passes | documents | layer | items | exact F1 | overlap F1 | typed exact F1 | typed overlap F1 |\n",
-        "|---|---|---|---|---|---|---|---|\n",
+        "Computed from the passes as committed, before adjudication: each pass was made by annotators who saw the "
+        "guidelines and the text only. F1 of one pass against the other (symmetric: 2·matched / (a + b)); *typed* "
+        "also requires the same label (mention type, quote kind, quantity kind). Coreference: CoNLL F1 (mean of MUC, "
+        "B³, CEAF-e). Rows are grouped by the guidelines version both passes followed.\n\n",
+        "| passes | guidelines | documents | layer | items | exact F1 | overlap F1 | typed exact F1 | typed overlap F1 |\n",
+        "|---|---|---|---|---|---|---|---|---|\n",
     ]
+    labels = []
     for a, b in combinations(names, 2):
-        result = agreement(src.passes[a], src.passes[b])
-        pair, docs = f"`{a}` / `{b}`", str(result["documents"]["compared"])
-        for layer in ("mentions", "quotes", "numeric_facts"):
-            if layer in result:
-                r = result[layer]
+        for version, (docs_a, docs_b) in _groups(src.passes[a], src.passes[b]).items():
+            result = agreement(docs_a, docs_b)
+            pair, docs = f"`{a}` / `{b}`", str(result["documents"]["compared"])
+            for layer in ("mentions", "quotes", "numeric_facts"):
+                if layer in result:
+                    r = result[layer]
+                    out.append(
+                        f"| {pair} | {version} | {docs} | {layer.replace('_', ' ')} | {r['a']} / {r['b']} "
+                        f"| {_f1(r['exact']['f1'])} | {_f1(r['overlap']['f1'])} | {_f1(r['typed']['exact']['f1'])}"
+                        f" | {_f1(r['typed']['overlap']['f1'])} |\n"
+                    )
+            if "entities" in result:
+                e = result["entities"]
                 out.append(
-                    f"| {pair} | {docs} | {layer.replace('_', ' ')} | {r['a']} / {r['b']} | {_f1(r['exact']['f1'])}"
-                    f" | {_f1(r['overlap']['f1'])} | {_f1(r['typed']['exact']['f1'])}"
+                    f"| {pair} | {version} | {docs} | coreference | | CoNLL {_f1(e['conll_f1'])} (MUC "
+                    f"{_f1(e['muc_f1'])}, B³ {_f1(e['b3_f1'])}, CEAF-e {_f1(e['ceaf_e_f1'])}) | | | |\n"
+                )
+            if len(docs_a) > 1:
+                labels.append((pair, version, docs, docs_a, docs_b))
+    for pair, version, docs, docs_a, docs_b in labels:
+        out.append(
+            f"\nPer label, {pair}, guidelines {version} ({docs} documents): items with that label in each pass, "
+            "and typed F1.\n\n| layer | label | items | typed exact F1 | typed overlap F1 |\n|---|---|---|---|---|\n"
+        )
+        for layer, label_field in LABEL_FIELDS.items():
+            found = sorted({item[label_field] for d in (*docs_a, *docs_b) for item in d[layer]})
+            for label in found:
+                r = agreement(_only(docs_a, layer, label), _only(docs_b, layer, label))[layer]
+                out.append(
+                    f"| {layer.replace('_', ' ')} | {label} | {r['a']} / {r['b']} | {_f1(r['typed']['exact']['f1'])}"
                     f" | {_f1(r['typed']['overlap']['f1'])} |\n"
                 )
-        if "entities" in result:
-            e = result["entities"]
-            out.append(f"| {pair} | {docs} | coreference | | CoNLL {_f1(e['conll_f1'])} | | | |\n")
     return "".join(out)
 
 

@@ -25,7 +25,6 @@ import ctypes
 import dataclasses
 import errno
 import os
-import re
 import shutil
 import subprocess
 from collections import deque
@@ -37,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from newsfacts.contract.codes import issue
@@ -44,7 +44,7 @@ from newsfacts.contract.reading import Block, Record, discover, read_blocks
 from newsfacts.contract.report import Issue, Report
 from newsfacts.contract.schema import schema_dir, schema_version
 from newsfacts.contract.validate import DocKey, corpus_checks, validate_record
-from newsfacts.docs.metadata import load_metadata
+from newsfacts.docs.metadata import MetadataError, load_metadata
 from newsfacts.pool import Workers
 from newsfacts.release.manifest import (
     MANIFEST,
@@ -56,7 +56,7 @@ from newsfacts.release.manifest import (
     file_sha256,
 )
 from newsfacts.release.ner import JoinedTexts
-from newsfacts.release.views import CONFIGS, LAYERS, Plan, with_layers
+from newsfacts.release.views import CONFIGS, LAYERS, Plan, TextPolicy, with_layers
 
 #: Documents (``.json`` files) per batch handed to a worker; a ``Block`` of JSONL lines is a batch
 #: of its own (both affect speed and memory, never the output).
@@ -81,6 +81,8 @@ PARQUET_OPTIONS: dict[str, Any] = {
 SEMVER = r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)"
 #: The metadata field recording, per released version, the content hash of its (full-text) rows.
 RELEASED = "released_content_sha256"
+#: The release file listing each document's text licence and attribution, or why its text is withheld.
+LICENSES = "LICENSES.md"
 #: Batches of rows waiting for the writing thread, at most (each holds a batch's tables in memory).
 WRITE_QUEUE = 1
 #: Below this much input, a build runs in one process (starting workers costs ~1 s).
@@ -105,6 +107,7 @@ class BatchResult:
     issues: list[Issue] = field(default_factory=list)
     keys: list[DocKey] = field(default_factory=list)
     tables: dict[str, dict[str, pa.Table]] = field(default_factory=dict)  # split -> config -> rows
+    withheld: list[str] = field(default_factory=list)  # doc_ids whose text the rows leave out
     size: int = 0
     records: int = 0
 
@@ -122,17 +125,17 @@ def _one_line(data: bytes) -> bytes:
 Batch = list[Record | Block]
 
 
-def convert_batch(batch: Batch, plan: Plan, withhold_text: bool, convert: bool = True) -> BatchResult:
+def convert_batch(batch: Batch, plan: Plan, texts: TextPolicy, convert: bool = True) -> BatchResult:
     """Validate a batch of records and turn the gold ones into rows of every config, by split.
 
     First by the quick route (``_quick``: the span checks over the whole batch in Arrow); when
     that finds anything amiss, by the checked route, record by record, which words every issue."""
     records = [r for item in batch for r in (item.records() if isinstance(item, Block) else (item,))]
-    quick = _quick(records, plan, withhold_text) if convert else None
-    return quick if quick is not None else _checked(records, plan, withhold_text, convert)
+    quick = _quick(records, plan, texts) if convert else None
+    return quick if quick is not None else _checked(records, plan, texts, convert)
 
 
-def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResult | None:
+def _quick(records: list[Record], plan: Plan, texts: TextPolicy) -> BatchResult | None:
     """``_checked``'s result for a batch in which every record is valid (warnings allowed) and
     every gold document converts; None for any other batch.
 
@@ -155,17 +158,17 @@ def _quick(records: list[Record], plan: Plan, withhold_text: bool) -> BatchResul
         parts = _read_parts(by_split, plan)
     except (pa.ArrowInvalid, ValueError):
         return None
-    texts = {split: join_texts(part.column("text").to_pylist()) for split, part in parts.items()}
-    if not all(spans_all_pass(part, texts[split]) for split, part in parts.items()):
+    joined = {split: join_texts(part.column("text").to_pylist()) for split, part in parts.items()}
+    if not all(spans_all_pass(part, joined[split]) for split, part in parts.items()):
         return None
-    return result if _add_tables(result, parts, plan, withhold_text, texts) else None
+    return result if _add_tables(result, parts, plan, texts, joined) else None
 
 
 def _not_gold(doc: dict[str, Any]) -> bool:
     return doc["annotation"]["set"] != "gold"
 
 
-def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bool) -> BatchResult:
+def _checked(records: list[Record], plan: Plan, texts: TextPolicy, convert: bool) -> BatchResult:
     """Every record validated in full (``validate_record``), then the gold ones converted."""
     result = BatchResult.of(records)
     gold: list[Record] = []
@@ -185,7 +188,7 @@ def _checked(records: list[Record], plan: Plan, withhold_text: bool, convert: bo
     except (pa.ArrowInvalid, ValueError):
         result.issues += _locate_conversion_failure(gold, plan)
         return result
-    _add_tables(result, parts, plan, withhold_text)
+    _add_tables(result, parts, plan, texts)
     return result
 
 
@@ -201,18 +204,22 @@ def _add_tables(
     result: BatchResult,
     parts: dict[str, pa.Table],
     plan: Plan,
-    withhold_text: bool,
-    texts: dict[str, JoinedTexts] | None = None,
+    texts: TextPolicy,
+    joined_texts: dict[str, JoinedTexts] | None = None,
 ) -> bool:
-    """Each split's rows into ``result.tables``; False (and a ``conversion-failed`` issue) if any fails.
-    ``texts``: each split's ``ner.JoinedTexts``, if at hand."""
+    """Each split's rows into ``result.tables``, with the texts ``texts`` withholds left out (their
+    doc_ids into ``result.withheld``); False (and a ``conversion-failed`` issue) if any fails.
+    ``joined_texts``: each split's ``ner.JoinedTexts``, if at hand."""
     from newsfacts.release.views import views
 
     done = True
     for split, part in parts.items():
         try:
-            joined = (texts or {}).get(split)
-            result.tables[split] = views(part, withheld=withhold_text, plan=plan, layers=False, joined=joined)
+            joined = (joined_texts or {}).get(split)
+            rows = texts.withheld_rows(part)
+            result.tables[split] = views(part, withheld=rows, plan=plan, layers=False, joined=joined)
+            if rows.any():
+                result.withheld += pc.filter(part.column("doc_id"), pa.array(rows)).to_pylist()
         except (pa.ArrowInvalid, ValueError) as exc:
             result.issues.append(issue("conversion-failed", f"cannot build the rows of split {split!r}: {exc}"))
             done = False
@@ -247,15 +254,15 @@ def _batches(items: Iterable[Record | Block], size: int) -> Iterator[Batch]:
 
 
 def _results(
-    batches: Iterator[Batch], plan: Plan, withhold_text: bool, workers: Workers | None, failed: Callable[[], bool]
+    batches: Iterator[Batch], plan: Plan, texts: TextPolicy, workers: Workers | None, failed: Callable[[], bool]
 ):
     """``convert_batch`` over the batches, in order; on the worker processes if any (closed when done)."""
     if workers is None:
         for batch in batches:
-            yield convert_batch(batch, plan, withhold_text, not failed())
+            yield convert_batch(batch, plan, texts, not failed())
         return
     with workers:
-        yield from workers.map((batch, plan, withhold_text, not failed()) for batch in batches)
+        yield from workers.map((batch, plan, texts, not failed()) for batch in batches)
 
 
 # --- writing ---------------------------------------------------------------------------------------
@@ -371,31 +378,54 @@ def parquet_options(schema: pa.Schema) -> dict[str, Any]:
     }
 
 
-def parquet_metadata(config: str, metadata: dict[str, Any], withheld: bool) -> dict[str, Any]:
+def parquet_metadata(config: str, metadata: dict[str, Any], texts: TextPolicy) -> dict[str, Any]:
     return {
         "config": config,
         "dataset": metadata["name"],
         "dataset_version": metadata["version"],
         "schema_version": schema_version(),
-        "text_withheld": withheld,
+        "text_policy": texts.mode,
     }
 
 
+def released_hashes(metadata: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """``RELEASED`` as version → text policy → content hash. A version recorded with one hash was
+    released in one form, with every text (``all``), as 1.0.0 was."""
+    out = {}
+    for version, recorded in metadata.get(RELEASED, {}).items():
+        out[version] = {"all": recorded} if isinstance(recorded, str) else dict(recorded)
+    return out
+
+
+def released_form(metadata: dict[str, Any], version: str, mode: str, all_texts: bool) -> str | None:
+    """The form of ``version`` recorded for rows built with text policy ``mode`` (``all_texts``:
+    no text was withheld, so the rows are the ``all`` form whatever the policy), if recorded."""
+    forms = released_hashes(metadata).get(version, {})
+    if all_texts and "all" in forms:
+        return "all"
+    return mode if mode in forms else None
+
+
 def released_version_changed(
-    metadata: dict[str, Any], content: str, withheld: bool, where: str = "metadata.json"
+    metadata: dict[str, Any], content: str, texts: TextPolicy, all_texts: bool, where: str = "metadata.json"
 ) -> Issue | None:
     """An issue when ``metadata``'s version was released (``RELEASED``) with rows that hash other
-    than ``content``: a released version's data never changes. A build with the texts withheld has
-    other rows by design and is not compared."""
-    version, released = metadata["version"], metadata.get(RELEASED, {})
-    if withheld or version not in released or released[version] == content:
+    than ``content`` in the same form: a released version's data never changes. Rows that withhold
+    texts differ by design, and are compared only when their form's hash is recorded too."""
+    version = metadata["version"]
+    form = released_form(metadata, version, texts.mode, all_texts)
+    if form is None:
         return None
+    recorded = released_hashes(metadata)[version][form]
+    if recorded == content:
+        return None
+    pointer = f"/{RELEASED}/{version}" + ("" if isinstance(metadata[RELEASED][version], str) else f"/{form}")
     return issue(
         "released-version-changed",
-        f"version {version} was released with content sha256 {released[version][:12]}…, but these rows hash "
-        f"to {content[:12]}…: the data changed since, so the version must change too",
+        f"version {version} was released (texts: {form}) with content sha256 {recorded[:12]}…, but these "
+        f"rows hash to {content[:12]}…: the data changed since, so the version must change too",
         file=where,
-        pointer=f"/{RELEASED}/{version}",
+        pointer=pointer,
     )
 
 
@@ -411,7 +441,7 @@ def size_category(n: int) -> str:
 
 
 def card_header(
-    metadata: dict[str, Any], splits: dict[str, dict[str, dict[str, int]]], sizes: dict[str, int], withheld: bool
+    metadata: dict[str, Any], splits: dict[str, dict[str, dict[str, int]]], sizes: dict[str, int], texts_shipped: bool
 ) -> dict[str, Any]:
     """The card's YAML: licence, languages, categories, ``configs`` and ``dataset_info``.
 
@@ -422,12 +452,12 @@ def card_header(
     documents = sum(s["num_examples"] for s in splits["documents"].values())
     annotation_license = metadata["annotation_license"].lower()
     header: dict[str, Any] = {"pretty_name": metadata.get("pretty_name", metadata["name"])}
-    if withheld:
+    if not texts_shipped:
         header["license"] = annotation_license
-    else:  # the article text is not under the annotations' licence
+    else:  # the article texts are under their own licences, listed per document
         header["license"] = "other"
-        header["license_name"] = f"{annotation_license}-annotations-text-not-licensed"
-        header["license_link"] = "DATASHEET.md"
+        header["license_name"] = f"{annotation_license}-annotations-texts-under-their-own-licences"
+        header["license_link"] = LICENSES
     header["language"] = metadata.get("language", ["en"])
     header["task_categories"] = metadata.get("task_categories", ["token-classification"])
     header["task_ids"] = metadata.get("task_ids", ["named-entity-recognition"])
@@ -553,6 +583,7 @@ def build_release(
     corpus: Path = Path("corpus"),
     out: Path = Path("dist/newsfacts"),
     *,
+    texts: str = "licensed",
     withhold_text: bool = False,
     jobs: int | None = None,
     repo_root: Path | None = None,
@@ -560,25 +591,18 @@ def build_release(
 ) -> Manifest:
     """Validate ``corpus`` and build the release folder ``out`` from its gold documents.
 
+    ``texts`` is the text policy (``licensed``: the texts whose licence the metadata lists as
+    redistributable; ``all``; ``none``); ``withhold_text`` is ``texts="none"``.
     Raises ``InvalidCorpus`` (nothing written) when the corpus or its metadata is invalid.
     """
     report = Report()
     try:
         metadata = load_metadata(corpus)
-        if not isinstance(metadata, dict) or not isinstance(metadata.get("name"), str):
-            raise ValueError("it needs a `name`")
-        if not re.fullmatch(SEMVER, str(metadata.get("version"))):
-            raise ValueError(f"`version` must be MAJOR.MINOR.PATCH, not {metadata.get('version')!r}")
-        released = metadata.get(RELEASED, {})
-        if not isinstance(released, dict) or not all(
-            re.fullmatch(SEMVER, str(v)) and isinstance(h, str) and re.fullmatch("[0-9a-f]{64}", h)
-            for v, h in released.items()
-        ):
-            raise ValueError(f"`{RELEASED}` must map versions (MAJOR.MINOR.PATCH) to sha256 hex digests")
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        where = str(corpus / "metadata.json")
-        report.issues.append(issue("corpus-metadata-invalid", f"cannot read the corpus metadata: {exc}", file=where))
+    except MetadataError as exc:
+        report.issues += exc.issues
         raise InvalidCorpus(report) from None
+    policy = text_policy(metadata, "none" if withhold_text else texts)
+    root = repo_root or repo_root_for(corpus)
     files, problems = discover([corpus / "documents"])
     report.issues += problems
     report.files = len(files)
@@ -599,15 +623,29 @@ def build_release(
         records(),
         out,
         metadata=metadata,
-        repo_root=repo_root or repo_root_for(corpus),
+        repo_root=root,
         source=source_revision(corpus),
-        withhold_text=withhold_text,
+        texts=policy,
         jobs=_jobs(jobs, size),
         progress=progress,
         report=report,
         late_issues=read_problems,
         metadata_file=str(corpus / "metadata.json"),
+        check_docs=(root / "corpus").resolve() == corpus.resolve(),
     )
+
+
+def committed_docs_issues(root: Path) -> list[Issue]:
+    """The committed DATASHEET.md and CITATION.cff against the corpus they describe (a build of the
+    repository's own corpus ships them, and refuses stale ones)."""
+    from newsfacts.docs.datasheet import check_docs
+
+    return [i for i in check_docs(root).issues if i.severity != "warning"]
+
+
+def text_policy(metadata: dict[str, Any], mode: str) -> TextPolicy:
+    """The ``TextPolicy`` ``mode`` names, with the metadata's redistributable licences."""
+    return TextPolicy(mode, tuple(metadata.get("redistributable_text_licenses", [])))
 
 
 def unreleasable(keys: Iterable[DocKey]) -> Iterator[Issue]:
@@ -636,10 +674,11 @@ class Job:
     metadata: dict[str, Any]
     repo_root: Path
     source: dict[str, Any]
-    withhold_text: bool = False
+    texts: TextPolicy = field(default_factory=TextPolicy)
     jobs: int = 1
     progress: Progress | None = None
     check_seeds: bool = True
+    check_docs: bool = False  # the corpus is the repository's own: its DATASHEET.md and CITATION.cff must be current
     report: Report = field(default_factory=Report)
     late_issues: list[Issue] = field(default_factory=list)  # found while the records stream
     metadata_file: str = "metadata.json"  # where ``metadata`` was read, for issues about it
@@ -652,13 +691,14 @@ def write_release(
     metadata: dict[str, Any],
     repo_root: Path,
     source: dict[str, Any],
-    withhold_text: bool = False,
+    texts: TextPolicy | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
     check_seeds: bool = True,
     report: Report | None = None,
     late_issues: list[Issue] | None = None,
     metadata_file: str = "metadata.json",
+    check_docs: bool = False,
 ) -> Manifest:
     """Validate ``records`` and write the release of their gold documents to ``out``, atomically.
 
@@ -667,7 +707,8 @@ def write_release(
     ``check_seeds`` compares seed files with their recorded hashes (the corpus-wide check).
     ``late_issues`` may grow while ``records`` is consumed: any error there stops the build.
     """
-    job = Job(metadata, repo_root, source, withhold_text, jobs, progress, check_seeds, metadata_file=metadata_file)
+    texts = texts or TextPolicy("all")
+    job = Job(metadata, repo_root, source, texts, jobs, progress, check_seeds, check_docs, metadata_file=metadata_file)
     job.report = report if report is not None else job.report
     job.late_issues = late_issues if late_issues is not None else job.late_issues
     unsafe = check_out(out)
@@ -698,10 +739,11 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
     from newsfacts.release.features import arrow_schema, conversion_plan
     from newsfacts.release.release_docs import write_release_docs
 
-    metadata, withhold_text, report = job.metadata, job.withhold_text, job.report
-    schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, withhold_text)) for c in CONFIGS}
+    metadata, texts, report = job.metadata, job.texts, job.report
+    schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, texts)) for c in CONFIGS}
     writers: dict[tuple[str, str], SplitWriter] = {}
     keys: list[DocKey] = []
+    withheld: list[str] = []
 
     def failed() -> bool:
         return bool(report.errors) or any(i.severity != "warning" for i in job.late_issues)
@@ -725,8 +767,9 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsfacts-write") as writer:
         queued: deque[Future[None]] = deque()
         try:
-            for result in _results(_batches(records, BATCH_DOCUMENTS), plan, withhold_text, workers, failed):
+            for result in _results(_batches(records, BATCH_DOCUMENTS), plan, texts, workers, failed):
                 report.extend(result.issues)
+                withheld += result.withheld
                 report.documents += result.records
                 keys += result.keys
                 if job.progress is not None:
@@ -758,6 +801,8 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
     gold = sum(k.annotation_set == "gold" for k in keys)
     if not report.errors and gold == 0:
         report.issues.append(issue("no-gold-documents", "the corpus holds no gold document: nothing to release"))
+    if not report.errors and job.check_docs:
+        report.extend(committed_docs_issues(job.repo_root))
     if report.errors:  # the corpus's issues, not a failure to write what will not be published
         raise InvalidCorpus(report)
     shards = {key: future.result() for key, future in closed.items()}  # a writing error is raised here
@@ -787,13 +832,16 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
                 "content_sha256": digest,
                 "files": shards[config, split],
             }
-    changed = released_version_changed(metadata, combined_hash(split_hashes), withhold_text, job.metadata_file)
+    changed = released_version_changed(metadata, combined_hash(split_hashes), texts, not withheld, job.metadata_file)
     if changed is not None:
         report.issues.append(changed)
         raise InvalidCorpus(report)
-    header = card_header(metadata, splits, sizes, withhold_text)
+    documents = sum(s["num_examples"] for s in splits.get("documents", {}).values())
+    header = card_header(metadata, splits, sizes, texts_shipped=len(withheld) < documents)
     sha256 = {name: digest for writer in writers.values() for name, digest in writer.sha256.items()}
-    write_release_docs(staging, card_header=header, metadata=metadata, repo_root=job.repo_root, sha256=sha256)
+    write_release_docs(
+        staging, card_header=header, metadata=metadata, repo_root=job.repo_root, configs=configs, sha256=sha256
+    )
     manifest = Manifest(
         {
             "manifest_format": MANIFEST_FORMAT,
@@ -801,7 +849,7 @@ def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: 
             "dataset_version": metadata["version"],
             "schema_version": schema_version(),
             "source": job.source,
-            "text_withheld": withhold_text,
+            "texts": {"policy": texts.mode, "licences": list(texts.licences), "withheld": sorted(withheld)},
             "content_sha256": combined_hash(split_hashes),
             "configs": configs,
             "files": file_entries(staging, sha256),

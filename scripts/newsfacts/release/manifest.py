@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 MANIFEST = "MANIFEST.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
 
 
 class ContentHash:
@@ -202,6 +202,18 @@ class Manifest:
 
     @property
     def text_withheld(self) -> bool:
+        """Whether the release withholds any document's text."""
+        texts = self.content.get("texts")
+        if isinstance(texts, dict):
+            return bool(texts.get("withheld"))
+        return bool(self.content.get("text_withheld"))  # manifest format 1: all texts or none
+
+    def withholds(self, doc_id: str) -> bool:
+        """Whether the release withholds the text of ``doc_id``."""
+        texts = self.content.get("texts")
+        if isinstance(texts, dict):
+            withheld = texts.get("withheld")
+            return isinstance(withheld, list) and doc_id in withheld
         return bool(self.content.get("text_withheld"))
 
     def num_examples(self, config: str, split: str) -> int:

@@ -1,7 +1,7 @@
-"""Restore the article texts of a release built with ``--withhold-text`` from the user's own copies.
+"""Restore the article texts a release withholds (``newsfacts build --texts licensed|none``) from the user's own copies.
 
 ``rehydrate_release(release, texts)`` reads the release's ``documents`` rows and, for each
-document, the user's copy of its text in the folder ``texts``: the raw seed file under its
+document whose text it withholds, the user's copy of its text in the folder ``texts``: the raw seed file under its
 ``source.seed_file`` name, or ``<doc_id>.txt``. Either is normalised as ingest does
 (``newsfacts.corpus.ingest.normalise_text``: UTF-8, LF line ends, NFC, trailing boilerplate and
 surrounding whitespace removed), so a raw seed and an already normalised text both work. A copy
@@ -10,7 +10,7 @@ missing one: each is reported by document, and nothing is written unless every t
 
 The restored documents (text, title, every span's text) go through the same build as the
 corpus (``build.write_release``), with the release's own metadata, source commit and shipped
-documents: the result equals the release built from the corpus without ``--withhold-text``.
+documents: the result equals the release built from the corpus with ``--texts all``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue, Report
 from newsfacts.corpus.ingest import normalise_text, sha256_hex
-from newsfacts.release.build import InvalidCorpus, Progress, write_release
+from newsfacts.release.build import InvalidCorpus, Progress, text_policy, write_release
 from newsfacts.release.manifest import MANIFEST, Manifest
 from newsfacts.release.verify import check_files
 
@@ -64,9 +64,12 @@ def _documents(release: Path, manifest: Manifest) -> Iterator[tuple[str, int, di
 
 
 def rehydrated_records(release: Path, manifest: Manifest, texts: Path, problems: list[Issue]) -> Iterator[Record]:
-    """The release's documents with their texts restored, as records for the build."""
+    """The release's documents with their withheld texts restored, as records for the build."""
     for name, row, doc in _documents(release, manifest):
         where = {"file": name, "line": row, "pointer": "/text"}
+        if not manifest.withholds(doc["doc_id"]):
+            yield Record(f"{name}#{row}", 1, orjson.dumps(doc), single=False)
+            continue
         copy = find_copy(texts, doc)
         if copy is None:
             problems.append(
@@ -126,7 +129,7 @@ def rehydrate_release(
         metadata=manifest.content["metadata"],
         repo_root=release,
         source=manifest.content["source"],
-        withhold_text=False,
+        texts=text_policy(manifest.content["metadata"], "all"),
         jobs=jobs if jobs is not None else (2 if documents > 2_000 else 1),
         progress=progress,
         check_seeds=False,  # the user's copies were checked against text_sha256 instead

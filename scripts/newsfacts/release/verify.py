@@ -60,7 +60,50 @@ def verify_release(folder: Path) -> Report:
     report.extend(check_parquet(folder, manifest, readable))
     if not any(i.code == "parquet-unreadable" for i in report.issues):
         report.extend(check_views_and_documents(folder, manifest, report))
+        report.extend(check_release_docs(folder, manifest))
     return report
+
+
+def check_release_docs(folder: Path, manifest: Manifest) -> Iterator[Issue]:
+    """What the release's documents state about it is what its metadata and rows give: the
+    DATASHEET.md blocks ``release`` and ``stats``, CITATION.cff and LICENSES.md."""
+    from newsfacts.docs.citation import citation_cff
+    from newsfacts.docs.datasheet import BLOCK_RE
+    from newsfacts.docs.metadata import check_metadata
+    from newsfacts.release.release_docs import LICENSES, generated_blocks, licenses_md
+
+    metadata = manifest.content.get("metadata")
+    found = check_metadata(metadata, f"{MANIFEST}#/metadata")
+    if found:
+        yield from found
+        return
+    configs = manifest.content["configs"]
+    try:
+        expected = {
+            "DATASHEET.md": generated_blocks(folder, metadata, configs),
+            "CITATION.cff": citation_cff(metadata),
+            LICENSES: licenses_md(folder, configs, metadata),
+        }
+    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
+        yield issue("release-docs-mismatch", f"cannot compute what the release's documents should state: {exc}")
+        return
+    for name, want in expected.items():
+        try:
+            text = (folder / name).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue  # a missing or unreadable file is reported by the file checks
+        if name == "DATASHEET.md":
+            blocks = {m[1]: m[2] for m in BLOCK_RE.finditer(text)}
+            for block, content in want.items():
+                if blocks.get(block) != content:
+                    yield issue(
+                        "release-docs-mismatch",
+                        f"DATASHEET.md's {block} block does not state what the release's "
+                        f"{'metadata' if block == 'release' else 'rows'} give",
+                        file=name,
+                    )
+        elif text != want:
+            yield issue("release-docs-mismatch", f"{name} is not what the release's metadata and rows give", file=name)
 
 
 def _manifest(folder: Path, report: Report) -> Manifest | None:
@@ -295,23 +338,29 @@ def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: st
 
 
 def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) -> Iterator[Issue]:
-    """The annotation configs (and ``ner``) against the documents; the documents against the schema."""
+    """The annotation configs and ``ner`` against the documents; the documents against the schema.
+
+    A document whose text the release withholds (the manifest lists it) is validated without its
+    text, and its ``ner`` rows are checked to hold no token; the other documents' ``ner`` rows are
+    recomputed from their text."""
     from newsfacts.release.features import conversion_plan
 
     plan = conversion_plan()
     claimed = manifest.content["configs"]
-    withheld = manifest.text_withheld
-    validate = _document_validator(folder / "schema" / "document.schema.json", withheld)
-    derived = [*LAYERS] if withheld else [*LAYERS, "ner"]
+    validate = _document_validator(folder / "schema" / "document.schema.json")
     for split, entry in claimed.get("documents", {}).items():
-        hashers = {c: ContentHash(plan.schemas[c]) for c in derived if split in claimed.get(c, {})}
+        hashers = {c: ContentHash(plan.schemas[c]) for c in [*LAYERS, "ner"] if split in claimed.get(c, {})}
         rows: dict[str, int] = {}
+        withheld: set[str] = set()
         try:
             for file, table in _tables(folder, entry["files"]):
-                for doc in _derive(table, hashers, plan):
+                for doc in _derive(table, hashers, plan, manifest):
                     row = rows[file] = rows.get(file, -1) + 1
                     report.documents += 1
-                    for found in validate(doc):
+                    held = manifest.withholds(doc.get("doc_id"))
+                    if held:
+                        withheld.add(doc["doc_id"])
+                    for found in [*_withholding(doc, held), *validate(doc, held)]:
                         yield dataclasses.replace(
                             found,
                             file=file,
@@ -323,16 +372,48 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
             yield issue("view-mismatch", f"documents/{split}: cannot derive the other configs: {exc}")
             continue
         for config, hasher in hashers.items():
-            if hasher.hexdigest() != claimed[config][split].get("content_sha256"):
+            if config == "ner" and withheld:
+                expected = _shipped_ner_hash(folder, claimed["ner"][split]["files"], withheld, plan)
+            else:
+                expected = claimed[config][split].get("content_sha256")
+            if hasher.hexdigest() != expected:
                 yield issue(
                     "view-mismatch",
-                    f"{config}/{split}: the rows differ from what the documents config gives",
+                    f"{config}/{split}: the rows differ from what the documents config gives"
+                    + (" (its tokens, or a withheld document's tokens that should be null)" if config == "ner" else ""),
                     file=claimed[config][split]["files"][0],
                 )
 
 
-def _derive(table: pa.Table, hashers: dict[str, ContentHash], plan: Any) -> Iterator[dict[str, Any]]:
-    """Feed the views of a row group of documents to ``hashers``; its documents as dicts."""
+def _withholding(doc: dict[str, Any], held: bool) -> Iterator[Issue]:
+    """A document's text is there exactly when the manifest does not list it as withheld."""
+    if held and doc.get("text") is not None:
+        yield issue("text-withheld-mismatch", "the manifest lists the text as withheld, but the row holds it")
+    elif not held and doc.get("text") is None:
+        yield issue("text-withheld-mismatch", "the row holds no text, but the manifest does not list it as withheld")
+
+
+def _shipped_ner_hash(folder: Path, files: list[str], withheld: set[str], plan: Any) -> str | None:
+    """The content hash of the ``ner`` rows of the documents whose text is shipped; None when a
+    withheld document's row holds a token (which it must not)."""
+    hasher = ContentHash(plan.schemas["ner"])
+    held = pa.array(sorted(withheld), pa.string())
+    for _, table in _tables(folder, files):
+        mask = pc.is_in(table.column("doc_id"), value_set=held)
+        tokens = table.filter(mask).column("tokens")
+        if pc.sum(pc.list_value_length(tokens)).as_py() and pc.list_flatten(tokens).null_count != len(
+            pc.list_flatten(tokens)
+        ):
+            return None
+        hasher.update(table.filter(pc.invert(mask)))
+    return hasher.hexdigest()
+
+
+def _derive(
+    table: pa.Table, hashers: dict[str, ContentHash], plan: Any, manifest: Manifest
+) -> Iterator[dict[str, Any]]:
+    """Feed the views of a row group of documents to ``hashers`` (``ner``: of the documents whose
+    text is shipped); its documents as dicts."""
     from newsfacts.release.views import decode_labels, layer_table, ner_table
 
     for layer in LAYERS:
@@ -344,7 +425,9 @@ def _derive(table: pa.Table, hashers: dict[str, ContentHash], plan: Any) -> Iter
             raise ValueError(f"{'.'.join(path)} holds a label id outside 0..{len(names) - 1}")
     decoded = decode_labels(table, plan)
     if "ner" in hashers:
-        hashers["ner"].update(ner_table(decoded, plan=plan))
+        ids, texts = decoded.column("doc_id").to_pylist(), decoded.column("text").to_pylist()
+        shipped = [not manifest.withholds(d) and t is not None for d, t in zip(ids, texts, strict=True)]
+        hashers["ner"].update(ner_table(decoded.filter(pa.array(shipped, pa.bool_())), plan=plan))
     yield from decoded.to_pylist()
 
 
@@ -359,7 +442,7 @@ def _leaf(table: pa.Table, path: tuple[str, ...]) -> pa.Array:
     return array.drop_null()
 
 
-def _document_validator(schema_path: Path, withheld: bool):
+def _document_validator(schema_path: Path):
     import jsonschema
     import jsonschema_rs
 
@@ -373,7 +456,7 @@ def _document_validator(schema_path: Path, withheld: bool):
     fast = jsonschema_rs.validator_for(schema) if schema else None
     detailed = jsonschema.Draft202012Validator(schema) if schema else None
 
-    def validate(doc: dict[str, Any]) -> list[Issue]:
+    def validate(doc: dict[str, Any], withheld: bool) -> list[Issue]:
         if withheld:
             doc = _with_placeholders(doc)
         if fast is None:

@@ -5,7 +5,8 @@ schema-derived column types (``features.input_schema``): no Python dict per docu
 
 - ``encode_labels``: the closed vocabularies' strings become their ClassLabel ids
   (``decode_labels`` turns them back);
-- ``withhold``: every field named ``text`` (the article, every span) and ``title`` become null;
+- ``withhold``: every field named ``text`` (the article, every span) and ``title`` become null,
+  in the documents a ``TextPolicy`` withholds (``withheld_rows``);
 - ``layer_table``: one row per annotation of a layer, with ``doc_id`` first;
 - ``ner_table``: one row per sentence (see ``newsfacts.release.ner``).
 
@@ -28,8 +29,10 @@ from newsfacts.release.ner import JoinedTexts, SpanArrays, span_labels, tag_batc
 
 #: The configs of a release, the default first.
 CONFIGS = ("documents", *LAYERS, "ner")
-#: Fields emptied (set to null) in a release built with ``--withhold-text``.
+#: Fields emptied (set to null) in the documents whose text a release withholds.
 WITHHELD_FIELDS = frozenset({"text", "title"})
+#: The text policies of ``newsfacts build --texts``.
+TEXT_POLICIES = ("licensed", "all", "none")
 _MAX_BLOCK = 1 << 30
 
 Path = tuple[str, ...]
@@ -44,6 +47,35 @@ class Plan:
     input_schema: pa.Schema  # documents as read from JSON: labels as strings
     schemas: dict[str, pa.Schema]  # each config's release schema, without metadata
     labels: dict[Path, tuple[str, ...]]  # ClassLabel names by column path in documents
+
+
+@dataclass(frozen=True)
+class TextPolicy:
+    """Which documents' texts a release ships.
+
+    ``all``: every text; ``none``: no text (the annotations, offsets and hashes only);
+    ``licensed``: the texts whose ``text_license`` is known and one of ``licences`` (SPDX ids;
+    the corpus metadata's ``redistributable_text_licenses``), no other.
+    """
+
+    mode: str = "all"
+    licences: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.mode not in TEXT_POLICIES:
+            raise ValueError(f"text policy {self.mode!r} is not one of {', '.join(TEXT_POLICIES)}")
+
+    def withheld_rows(self, documents: pa.Table) -> np.ndarray:
+        """One bool per document of ``documents`` (read as ``read_documents`` reads them): withheld."""
+        n = len(documents)
+        if self.mode != "licensed":
+            return np.full(n, self.mode == "none")
+        licence = documents.column("text_license").combine_chunks()
+        shipped = pc.and_(
+            pc.equal(licence.field("status"), "known"),
+            pc.is_in(licence.field("value"), value_set=pa.array(self.licences, pa.string())),
+        )
+        return ~shipped.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def default_plan() -> Plan:
@@ -110,13 +142,37 @@ def decode_labels(table: pa.Table, plan: Plan | None = None) -> pa.Table:
     return map_leaves(table, decode, plan.input_schema)
 
 
-def _withhold(array: pa.Array, path: Path) -> pa.Array:
-    return pa.nulls(len(array), array.type) if path[-1] in WITHHELD_FIELDS else array
+def _withhold_rows(array: pa.Array, rows: np.ndarray, name: str | None) -> pa.Array:
+    """``array`` with the withheld fields null in the rows marked in ``rows`` (one bool per value)."""
+    kind = array.type
+    mask = array.is_null() if array.null_count else None
+    if pa.types.is_struct(kind):
+        children = [_withhold_rows(array.field(i), rows, kind.field(i).name) for i in range(kind.num_fields)]
+        return pa.StructArray.from_arrays(children, names=[f.name for f in kind], mask=mask)
+    if pa.types.is_list(kind):
+        offsets = array.offsets.to_numpy(zero_copy_only=False)
+        values = array.values
+        inner = np.zeros(len(values), dtype=bool)
+        inner[offsets[0] : offsets[-1]] = np.repeat(rows, np.diff(offsets))
+        return pa.ListArray.from_arrays(array.offsets, _withhold_rows(values, inner, None), mask=mask)
+    if name in WITHHELD_FIELDS:
+        return pc.if_else(pa.array(rows), pa.scalar(None, kind), array)
+    return array
 
 
-def withhold(table: pa.Table) -> pa.Table:
-    """``table`` without the article's words: every ``text`` and ``title`` field null."""
-    return map_leaves(table, _withhold, table.schema)
+def withhold(table: pa.Table, rows: np.ndarray | None = None) -> pa.Table:
+    """``table`` without the article's words: every ``text`` and ``title`` field null, in every
+    document (``rows`` None) or in those marked in ``rows`` (one bool per document)."""
+    if rows is None or rows.all():
+        return map_leaves(
+            table,
+            lambda array, path: pa.nulls(len(array), array.type) if path[-1] in WITHHELD_FIELDS else array,
+            table.schema,
+        )
+    if not rows.any():
+        return table
+    columns = [_withhold_rows(table.column(name).combine_chunks(), rows, name) for name in table.column_names]
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def layer_table(documents: pa.Table, layer: str, plan: Plan | None = None) -> pa.Table:
@@ -151,12 +207,17 @@ def _spans(documents: pa.Table) -> SpanArrays:
 
 
 def ner_table(
-    documents: pa.Table, *, withheld: bool = False, plan: Plan | None = None, joined: JoinedTexts | None = None
+    documents: pa.Table,
+    *,
+    withheld: bool | np.ndarray = False,
+    plan: Plan | None = None,
+    joined: JoinedTexts | None = None,
 ) -> pa.Table:
     """One row per sentence, from documents in the input schema (labels as strings).
 
-    ``withheld``: the tokens are null (their offsets and tags stay). ``joined``: the documents'
-    texts as ``ner.join_texts`` gives them, when the caller has them already.
+    ``withheld``: the tokens are null (their offsets and tags stay), in every document or in those
+    marked (one bool per document). ``joined``: the documents' texts as ``ner.join_texts`` gives
+    them, when the caller has them already.
     """
     texts = joined if joined is not None else documents.column("text").to_pylist()
     tagged = tag_batch_arrays(texts, _spans(documents))
@@ -170,7 +231,14 @@ def ner_table(
     doc_ids = pc.take(documents.column("doc_id"), pa.array(np.repeat(np.arange(len(counts)), counts))).combine_chunks()
     number_array = pa.array(numbers.astype(np.int32))
     list_offsets = pa.array(np.append(first, n_tokens).astype(np.int32))
-    token_array = pa.nulls(n_tokens, pa.string()) if withheld else tagged.tokens
+    token_array = tagged.tokens
+    rows = np.asarray(withheld, dtype=bool)
+    if rows.ndim == 0 and rows:
+        token_array = pa.nulls(n_tokens, pa.string())
+    elif rows.ndim == 1 and rows.any():
+        per_sentence = np.diff(np.append(first, n_tokens))
+        token_rows = np.repeat(np.repeat(rows, counts), per_sentence)
+        token_array = pc.if_else(pa.array(token_rows), pa.scalar(None, pa.string()), token_array)
 
     def lists(values: pa.Array) -> pa.Array:
         return pa.ListArray.from_arrays(list_offsets, values)
@@ -192,7 +260,7 @@ def ner_table(
 def views(
     documents: pa.Table,
     *,
-    withheld: bool = False,
+    withheld: bool | np.ndarray = False,
     plan: Plan | None = None,
     layers: bool = True,
     joined: JoinedTexts | None = None,
@@ -205,8 +273,9 @@ def views(
     plan = plan or default_plan()
     ner = ner_table(documents, withheld=withheld, plan=plan, joined=joined)
     encoded = encode_labels(documents, plan)
-    if withheld:
-        encoded = withhold(encoded)
+    rows = np.asarray(withheld, dtype=bool)
+    if rows.any():
+        encoded = withhold(encoded, rows if rows.ndim else None)
     out = {"documents": encoded, "ner": ner}
     return with_layers(out, plan) if layers else out
 

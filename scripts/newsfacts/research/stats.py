@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from html import escape
 from typing import Any
 
@@ -58,7 +59,22 @@ def _counts(values: list[str], allowed: list[str]) -> dict[str, int]:
     return out
 
 
-def corpus_stats(docs: list[dict[str, Any]]) -> dict[str, Any]:
+def ner_tokens(doc: dict[str, Any]) -> int:
+    """The number of tokens the release's ``ner`` config has for ``doc``."""
+    from newsfacts.release.ner import entity_spans, tag
+
+    return len(tag(doc["text"], entity_spans(doc)).tokens)
+
+
+NER_TOKENISATION = "the tokens of the release's `ner` config (see the card: Tokenisation)"
+
+
+def corpus_stats(
+    docs: list[dict[str, Any]],
+    *,
+    tokens: Callable[[dict[str, Any]], int] | None = None,
+    tokenisation: str = TOKENISATION,
+) -> dict[str, Any]:
     """Counts over ``docs`` (schema-valid documents), as a JSON-able dict of stable shape.
 
     Shape::
@@ -72,35 +88,68 @@ def corpus_stats(docs: list[dict[str, Any]]) -> dict[str, Any]:
          "numeric_facts": {"quantity_kind": {...}, "approximation": {...},
                            "ontonotes_type": {...}, "interval_rule": {...}, "in_quotes": int}}
 
-    ``characters`` counts Unicode code points (the unit of the offsets).
+    ``characters`` counts Unicode code points (the unit of the offsets); ``tokens`` counts a
+    document's tokens (default: ``TOKEN_PATTERN`` matches; ``ner_tokens`` for the release's).
     """
-    labels = label_sets()
-    values: dict[str, list[str]] = {name: [] for name in labels}
-    stats: dict[str, Any] = {
-        "documents": len(docs),
-        "characters": 0,
-        "tokens": 0,
-        "tokenisation": TOKENISATION,
-        "splits": Counter(),
-        "annotation_sets": Counter(),
-        "layers": {"entities": 0, "mentions": 0, "quotes": 0, "numeric_facts": 0},
-    }
-    attributed = with_speaker = in_quotes = 0
+    count = tokens or (lambda doc: count_tokens(doc["text"]))
+    values: dict[str, list[str]] = {name: [] for name in label_sets()}
+    layers = {"entities": 0, "mentions": 0, "quotes": 0, "numeric_facts": 0}
+    splits: Counter[str] = Counter()
+    sets: Counter[str] = Counter()
+    characters = n_tokens = attributed = with_speaker = in_quotes = 0
     for doc in docs:
-        stats["characters"] += len(doc["text"])
-        stats["tokens"] += count_tokens(doc["text"])
-        stats["splits"][doc["split"]] += 1
-        stats["annotation_sets"][doc["annotation"]["set"]] += 1
-        for layer in stats["layers"]:
-            stats["layers"][layer] += len(doc[layer])
-        for name in labels:
+        characters += len(doc["text"])
+        n_tokens += count(doc)
+        splits[doc["split"]] += 1
+        sets[doc["annotation"]["set"]] += 1
+        for layer in layers:
+            layers[layer] += len(doc[layer])
+        for name in values:
             layer, field = name.split(".")
             values[name].extend(item[field] for item in doc[layer])
         attributed += sum(1 for q in doc["quotes"] if q["source"])
         with_speaker += sum(1 for q in doc["quotes"] if q["speaker_entity_id"] is not None)
         in_quotes += sum(1 for f in doc["numeric_facts"] if f["quote_id"] is not None)
-    stats["splits"] = dict(sorted(stats["splits"].items()))
-    stats["annotation_sets"] = dict(sorted(stats["annotation_sets"].items()))
+    return stats_shape(
+        documents=len(docs),
+        characters=characters,
+        tokens=n_tokens,
+        tokenisation=tokenisation,
+        splits=splits,
+        annotation_sets=sets,
+        layers=layers,
+        values=values,
+        attributed=attributed,
+        with_speaker=with_speaker,
+        in_quotes=in_quotes,
+    )
+
+
+def stats_shape(
+    *,
+    documents: int,
+    characters: int,
+    tokens: int,
+    tokenisation: str,
+    splits: dict[str, int],
+    annotation_sets: dict[str, int],
+    layers: dict[str, int],
+    values: dict[str, list[str]],
+    attributed: int,
+    with_speaker: int,
+    in_quotes: int,
+) -> dict[str, Any]:
+    """The statistics dict (see ``corpus_stats``) from its counts and each label field's values."""
+    labels = label_sets()
+    stats: dict[str, Any] = {
+        "documents": documents,
+        "characters": characters,
+        "tokens": tokens,
+        "tokenisation": tokenisation,
+        "splits": dict(sorted(splits.items())),
+        "annotation_sets": dict(sorted(annotation_sets.items())),
+        "layers": dict(layers),
+    }
     for layer in ("entities", "mentions", "quotes", "numeric_facts"):
         stats[layer] = {
             name.split(".")[1]: _counts(values[name], labels[name]) for name in labels if name.startswith(layer + ".")

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,7 +11,18 @@ import typer
 from newsfacts.cli.app import OutputFormat, app, emit_report
 from newsfacts.contract.codes import CODES
 
-WITHHOLD_HELP = "Leave out the article text, titles, span texts and tokens (hashes and offsets stay)."
+WITHHOLD_HELP = "The same as --texts none."
+TEXTS_HELP = (
+    "Which documents' texts to ship: `licensed` (default) ships a text only when its licence is known and listed "
+    "in the metadata's redistributable_text_licenses; `all`; `none`. A withheld text, its title, span texts and "
+    "tokens are left out (hashes and offsets stay); `newsfacts rehydrate` restores them from your own copies."
+)
+
+
+class Texts(str, Enum):
+    licensed = "licensed"
+    all = "all"
+    none = "none"
 
 
 @app.command()
@@ -19,6 +31,7 @@ def build(
     out: Annotated[Path, typer.Option(help="The release folder to write (replaced atomically).")] = Path(
         "dist/newsfacts"
     ),
+    texts: Annotated[Texts, typer.Option("--texts", help=TEXTS_HELP)] = Texts.licensed,
     withhold_text: Annotated[bool, typer.Option("--withhold-text", help=WITHHOLD_HELP)] = False,
     jobs: Annotated[
         int | None, typer.Option("--jobs", "-j", min=1, help="Processes to use (default: 2 for large corpora).")
@@ -34,7 +47,9 @@ def build(
     from newsfacts.release.build import build_release
 
     with byte_progress(_input_size(corpus), "build") as progress, release_writing(out, fmt):
-        manifest = build_release(corpus, out, withhold_text=withhold_text, jobs=jobs, progress=progress)
+        manifest = build_release(
+            corpus, out, texts=texts.value, withhold_text=withhold_text, jobs=jobs, progress=progress
+        )
     typer.echo(describe(out, manifest))
 
 
@@ -52,7 +67,8 @@ def describe(out: Path, manifest) -> str:
         if commit is None
         else f"commit {commit[:12]}{' (dirty tree)' if content['source']['dirty'] else ''}"
     )
-    withheld = ", text withheld" if content["text_withheld"] else ""
+    count = len(content["texts"]["withheld"])
+    withheld = f", {count} text{'s' if count != 1 else ''} withheld ({content['texts']['policy']})" if count else ""
     return (
         f"built {out}: {content['name']} {content['dataset_version']} (schema {content['schema_version']}), "
         f"documents: {splits}{withheld}; from {source}; content sha256 {content['content_sha256'][:16]}…"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from newsfacts.cli.app import app
+from newsfacts.cli.app import app, unreadable_input
 
 
 class CiteFormat(str, Enum):
@@ -28,5 +28,6 @@ def cite(
     from newsfacts.docs.citation import bibtex, citation_cff
     from newsfacts.docs.metadata import load_metadata
 
-    metadata = load_metadata(corpus)
+    with unreadable_input():
+        metadata = load_metadata(corpus)
     typer.echo(bibtex(metadata, revision) if fmt is CiteFormat.bibtex else citation_cff(metadata), nl=False)

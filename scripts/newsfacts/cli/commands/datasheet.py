@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from newsfacts.cli.app import OutputFormat, app, emit_report
+from newsfacts.cli.app import OutputFormat, app, emit_report, unreadable_input
 
 
 @app.command()
@@ -26,13 +26,18 @@ def datasheet(
     if check and write:
         typer.echo("error: give --check or --write, not both", err=True)
         raise typer.Exit(2)
-    if write:
-        changed = write_docs(root)
-        for path in changed:
-            typer.echo(f"wrote {path}")
-        typer.echo(f"{len(changed)} file(s) changed", err=True)
-    elif check:
-        emit_report(check_docs(root), fmt)
-    else:
-        for name, body in render_blocks(load_sources(root)).items():
+    with unreadable_input(fmt):
+        if write:
+            changed = write_docs(root)
+            for path in changed:
+                typer.echo(f"wrote {path}")
+            typer.echo(f"{len(changed)} file(s) changed", err=True)
+        elif check:
+            report = check_docs(root)
+        else:
+            blocks = render_blocks(load_sources(root))
+    if check:
+        emit_report(report, fmt)  # exits
+    elif not write:
+        for name, body in blocks.items():
             typer.echo(f"<!-- {name}:begin -->\n{body}<!-- {name}:end -->\n")

@@ -10,7 +10,9 @@ from newsfacts.cli.app import OutputFormat, app
 
 @app.command()
 def rehydrate(
-    release: Annotated[Path, typer.Argument(help="A release built with `newsfacts build --withhold-text`.")],
+    release: Annotated[
+        Path, typer.Argument(help="A release that withholds texts (`newsfacts build --texts licensed|none`).")
+    ],
     texts: Annotated[
         Path,
         typer.Option(help="Your copies of the texts: raw seed files (by seed_file name) or <doc_id>.txt files."),
