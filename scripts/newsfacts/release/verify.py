@@ -82,7 +82,7 @@ def check_release_docs(folder: Path, manifest: Manifest) -> Iterator[Issue]:
         expected = {
             "DATASHEET.md": generated_blocks(folder, metadata, configs),
             "CITATION.cff": citation_cff(metadata),
-            LICENSES: licenses_md(folder, configs, metadata),
+            LICENSES: licenses_md(folder, configs, metadata, _withheld(manifest)),
         }
     except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
         yield issue("release-docs-mismatch", f"cannot compute what the release's documents should state: {exc}")
@@ -383,6 +383,12 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
                     + (" (its tokens, or a withheld document's tokens that should be null)" if config == "ner" else ""),
                     file=claimed[config][split]["files"][0],
                 )
+
+
+def _withheld(manifest: Manifest) -> set[str]:
+    texts = manifest.content.get("texts")
+    listed = texts.get("withheld") if isinstance(texts, dict) else None
+    return {d for d in listed if isinstance(d, str)} if isinstance(listed, list) else set()
 
 
 def _withholding(doc: dict[str, Any], held: bool) -> Iterator[Issue]:
