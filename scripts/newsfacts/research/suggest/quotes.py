@@ -1,0 +1,403 @@
+"""Quotes of an article (GUIDELINES.md section 3): direct ones from quotation marks, reported ones from cues.
+
+**Direct**: quoted stretches are paired per paragraph (“…”, "…", ``…'', an unclosed mark
+running to the paragraph's end), so a quotation may hold several sentences. A stretch is a
+quote when an attribution is next to it: after it (``…," said X``, ``…," X said``, ``… - Name``
+at a line's end, with no cue), or before it in its sentence (``X said: "…"``, ``X told Y, "…"``).
+A stretch with no attribution of its own that follows an attributed one in the same or the
+next paragraph continues it (``"…," he said. "…"``): one more content span.
+
+**Reported**: a cue of the lexicon (cues.py) with a source next to it: ``SOURCE CUE [that]
+CONTENT``; ``CONTENT, SOURCE CUE.``; interrupted ``A, SOURCE CUE, B``; ``according to SOURCE,
+CONTENT`` and ``CONTENT, according to SOURCE``; a second cue ``…, saying CONTENT``. Content
+with a quoted fragment is ``mixed``. Nested attributions inside a content are quotes too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from newsfacts.research.suggest.cues import AMBIGUOUS, PARTICIPLES, cue_pattern
+from newsfacts.research.suggest.text import Spans, paragraphs, sentences, span
+
+PRONOUNS = {"he", "she", "they", "we", "i", "it", "who"}
+CLAUSE_WORDS = {
+    "that", "which", "when", "while", "because", "if", "as", "and", "of", "but", "although", "though", "since",
+    "after", "before", "where", "whether", "so", "then", "until", "unless", "whereas", "or", "for", "to", "in",
+    "on", "at", "by", "with", "from", "than", "about", "into", "over", "under", "during",
+}  # fmt: skip
+CONNECTIVES = re.compile(r"(?:Yet|But|And|However|Still|So|Also|Meanwhile|Instead|Now|Then|Further|Moreover),?\s+")
+VERBISH = {
+    "is", "was", "are", "were", "be", "been", "has", "have", "had", "will", "would", "can", "could", "may",
+    "might", "must", "should", "do", "does", "did", "began", "begun", "led", "made", "took", "went", "came",
+    "got", "left", "gave", "held", "met", "ran", "saw", "set", "won", "lost", "put",
+}  # fmt: skip
+LOWER_TITLES = {"coauthor", "co-author", "spokesman", "spokeswoman", "spokesperson", "director", "minister",
+                "president", "professor", "senator", "author", "researcher", "scientist", "officer", "official",
+                "chairman", "secretary", "chief", "coach", "captain", "leader", "analyst", "expert", "lawyer",
+                "blogger", "mayor", "governor", "founder", "co-founder", "ceo", "editor", "commissioner", "agency"}  # fmt: skip
+_WORD = re.compile(r"[\w’'.&/-]+|\"[^\"\n]{1,40}\"")
+ADDRESSEE_VERBS = {"told", "tell", "tells", "telling", "warned", "warns", "assured", "informed", "reminded",
+                   "advised", "promised", "asked", "urged"}  # fmt: skip
+QUOTE_CHARS = "\"“”"
+
+
+# --- quoted stretches ---------------------------------------------------------------------------
+
+
+def quoted_stretches(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quoted stretch, quotation marks included, paired within a paragraph."""
+    out: list[tuple[int, int]] = []
+    for p_start, p_end in paragraphs(text):
+        para = text[p_start:p_end]
+        marks = [m for m in re.finditer(r"[“”\"]|``|''", para)]
+        i, opening = 0, None
+        while i < len(marks):
+            m = marks[i]
+            c = m.group()
+            if opening is None:
+                if c in ("”",):
+                    i += 1
+                    continue
+                if c == "''" or (c == '"' and re.match(r"\w", para[m.start() - 1 : m.start()] or " ")):
+                    i += 1  # a closing mark (or an inch sign) with nothing open
+                    continue
+                opening = m
+            else:
+                closes = (
+                    (opening.group() == "“" and c in "”\"")
+                    or (opening.group() == '"' and c in '"”')
+                    or (opening.group() == "``" and c == "''")
+                )
+                if closes:
+                    out.append((p_start + opening.start(), p_start + m.end()))
+                    opening = None
+            i += 1
+        if opening is not None and len(para) - opening.end() > 20:
+            out.append((p_start + opening.start(), p_end))  # a quotation continued in the next paragraph
+    return out
+
+
+def _interior(text: str, start: int, end: int) -> dict[str, Any] | None:
+    a = start + (2 if text.startswith("``", start) else 1)
+    b = end - (2 if text.startswith("''", end - 2) else 1) if text[end - 1] in QUOTE_CHARS + "'" else end
+    return span(text, a, b, strip=",.;:")
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
+    """The noun phrase ending right before ``end`` (a cue): back to a clause boundary, at most 16 words."""
+    words = list(_WORD.finditer(text, max(floor, end - 200), end))
+    if not words or text[words[-1].end() : end].strip():
+        return None
+    kept: list[re.Match[str]] = []
+    for w in reversed(words):
+        between = text[w.end() : kept[-1].start()] if kept else text[w.end() : end]
+        if len(kept) == 16:
+            return None
+        if between.strip() and not (between.strip() == "," and kept and _apposition(w, kept)):
+            break
+        lower = w.group().lower()
+        if lower in CLAUSE_WORDS and not (lower in ("of", "and", "for", "at", "on", "in", "from") and kept and _inside_name(w, kept)):
+            break
+        if lower in VERBISH or (lower.endswith("ed") and len(lower) > 4 and not w.group()[0].isupper() and kept):
+            break
+        kept.append(w)
+        if lower in PRONOUNS and len(kept) == 1:
+            break
+    kept.reverse()
+    while kept and (kept[0].group().lower() in CLAUSE_WORDS or kept[0].group().lower() in ("also", "both", "the")
+                    and len(kept) > 1 and kept[0].group().lower() != "the"):
+        kept.pop(0)
+    first = 0
+    while first < len(kept) - 1 and CONNECTIVES.fullmatch(kept[first].group() + " "):
+        first += 1
+    kept = kept[first:]
+    if not kept:
+        return None
+    head = kept[-1].group()
+    determined = len(kept) > 1 and kept[0].group().lower() in ("the", "a", "an", "one", "some", "many", "other")
+    if head.lower() in ("it", "which", "that", "this"):
+        return None if head.lower() != "it" else (kept[-1].start(), kept[-1].end())
+    if not (head[0].isupper() or head.lower() in PRONOUNS or head.lower().endswith("s") or determined):
+        return None  # a bare lower-case singular word is rarely a speaker
+    return kept[0].start(), kept[-1].end()
+
+
+def _apposition(word: re.Match[str], kept: list[re.Match[str]]) -> bool:
+    """“Malaysia's Prime Minister, Najib Razak”: a comma between a title and the name after it."""
+    return (
+        len(kept) <= 3
+        and all(k.group()[0].isupper() for k in kept)
+        and word.group().lower().rstrip(".") in LOWER_TITLES | {"prosecutor", "manager", "head", "general", "executive"}
+    )
+
+
+def _inside_name(word: re.Match[str], kept: list[re.Match[str]]) -> bool:
+    return kept[-1].group()[0].isupper()
+
+
+def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
+    """Right after ``start``: “said Zimmerman”, “said the minister”, “said coauthor Colette Heald”, “he said”."""
+    m = re.compile(
+        r"\s+((?:(?:[a-z-]+\s+){0,2})?(?:[A-Z][\w’'.-]*)(?:\s+(?:of\s+the\s+|of\s+|de\s+|van\s+|von\s+)?[A-Z][\w’'.-]*)*"
+        r"|he|she|they|it|we|I|the\s+[a-z]+(?:\s+[a-z]+)?)"
+    ).match(text, start, ceiling)
+    if not m:
+        return None
+    s, e = m.start(1), m.end(1)
+    words = text[s:e].split()
+    if words[0][0].islower() and words[0].lower() not in LOWER_TITLES and words[0] not in ("he", "she", "they", "it", "we", "the"):
+        s = m.start(1) + text[s:e].index(next(w for w in words if w[0].isupper()))
+    return (s, e) if s < e else None
+
+
+# --- the cue test -------------------------------------------------------------------------------
+
+
+def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int]) -> bool:
+    word = (m.group("verb") or m.group("phrase") or "").split()[-1]
+    lower = word.lower()
+    whole = m.group().lower()
+    if m.group("phrase"):
+        return True
+    if word[0].isupper() and m.start() > sentence[0] and not re.search(r"[\"“:]\s*$", text[sentence[0] : m.start()]):
+        return False  # “the United States”, “Reports” in a name
+    if re.match(r"(?:is|are|was|were|been|be)\s", whole) and not re.match(
+        r"\s+(?:that|to)\b", text[m.end() : m.end() + 5]
+    ):
+        return lower in ("accused", "charged", "concerned", "quoted")  # passives, but for accusations
+    after = text[m.end() : m.end() + 40]
+    if re.match(r"\s+by\b", after):
+        return False  # “announced by X”: passive
+    if lower in AMBIGUOUS:
+        before = text[max(sentence[0], m.start() - 20) : m.start()]
+        if re.search(r"\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)\s+$", before, re.IGNORECASE) and whole == lower:
+            return False  # a noun: “the reports”, “media reports”
+        return bool(
+            re.match(r"\s*(?:,\s*)?[\"“:]|\s+(?:that|how|why|whether|what|who|if)\b", after)
+            or re.match(r"\s+(?:he|she|they|it|we|I|there|the|a|an|this|these|those|his|her|their|its|our|some|no|[A-Z]\w*|\d)\b", after)
+            and lower not in ("called", "calls", "call", "ordered", "order", "orders", "read", "continue", "continued", "continues", "judge", "judged", "found", "find", "finds", "shows", "show", "showed", "shown", "expected", "expect", "expects", "decided", "determined", "established", "project", "projected", "post", "posted", "posts", "add", "added", "adds")
+            or lower in ("found", "finds", "shows", "show", "showed", "added", "adds") and re.match(r"\s+(?:that|the|a|an|\w+\s+(?:is|are|was|were|has|have|had|will|would|could|may|can|caused|exceeded))\b", after)
+        )
+    return True
+
+
+# --- quotes -------------------------------------------------------------------------------------
+
+
+def _quote(kind: str, source, cues, contents, confidence: float) -> dict[str, Any] | None:
+    contents = [c for c in contents if c]
+    if not contents:
+        return None
+    return {
+        "id": "",
+        "kind": kind,
+        "source": [source] if source else [],
+        "cue": [c for c in cues if c],
+        "content": sorted(contents, key=lambda c: c["start"]),
+        "speaker_entity_id": None,
+        "confidence": confidence,
+    }
+
+
+def _sp(text: str, pair: tuple[int, int] | None) -> dict[str, Any] | None:
+    return None if pair is None else span(text, *pair, strip=",;:")
+
+
+def _cue_span(text: str, m: re.Match[str]) -> dict[str, Any] | None:
+    return span(text, m.start(), m.end())
+
+
+def suggest_quotes(text: str) -> list[dict[str, Any]]:
+    """Quotes of ``text`` (without ids or speaker entities)."""
+    sents = Spans(sentences(text))
+    stretches = quoted_stretches(text)
+    in_stretch = Spans(stretches)
+    quotes: list[dict[str, Any]] = []
+    used_cues: set[int] = set()
+    cue_re = cue_pattern()
+    previous: dict[str, Any] | None = None
+    previous_end = -1
+    for s_start, s_end in stretches:
+        content = _interior(text, s_start, s_end)
+        if content is None:
+            continue
+        sentence = sents.at(s_start, (s_start, s_end))
+        line_end = text.find("\n", s_end)
+        line_end = len(text) if line_end < 0 else line_end
+        attributed = None
+        # after the closing mark: “…,” said X / “…,” X said / “…” - Name
+        after = re.compile(r"[\s,]*").match(text, s_end).end()
+        m = cue_re.match(text, after)
+        if m and _is_cue(text, m, (after, line_end)):
+            src = source_after(text, m.end(), line_end) or source_before(text, m.start(), s_end)
+            attributed = ("direct", src, m)
+        else:
+            src = re.compile(
+                r"[\s,]*((?:[A-Z][\w’'.-]*\s+)+|(?:he|she|they|it|we)\s+|(?:the|a|an|one)\s+[\w\s]{1,30}?\s(?=\w+\s*[.,]))"
+            ).match(text, s_end, line_end)
+            m = cue_re.match(text, src.end()) if src else None
+            if src and m and _is_cue(text, m, (src.end(), line_end)):
+                attributed = ("direct", (src.start(1), src.end(1) - 1), m)
+            else:
+                layout = re.compile(r"\s*[-–—]\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*$").match(text, s_end, line_end)
+                if layout:
+                    attributed = ("direct", (layout.start(1), layout.end(1)), None)
+        if attributed is None:
+            # before the opening mark, in its sentence: X said: “…” / X told Y, “…”
+            floor = sentence[0] if sentence[0] < s_start else max(0, text.rfind("\n", 0, s_start) + 1)
+            lead = text[floor:s_start]
+            for m in cue_re.finditer(text, floor, s_start):
+                if not _is_cue(text, m, (floor, s_start)):
+                    continue
+                rest = text[m.end() : s_start]
+                addressee = re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest) if m.group().split()[-1].lower() in ADDRESSEE_VERBS else None
+                if re.fullmatch(r"\s*(?:that\s*)?[,:]?\s*", rest) or addressee or m.group("phrase") and m.group("phrase").lower().startswith("according") and re.fullmatch(r"\s+[^,]{1,60},\s*", rest):
+                    if m.group("phrase") and m.group("phrase").lower().startswith("according"):
+                        src = source_after(text, m.end(), s_start)
+                    else:
+                        src = source_before(text, m.start(), floor)
+                    attributed = ("direct", src, m)
+            if attributed is None and lead.strip() and previous is None:
+                pass
+        if attributed is not None:
+            kind, src, m = attributed
+            q = _quote(kind, _sp(text, src), [_cue_span(text, m)] if m else [], [content], 0.8)
+            if q is not None:
+                if m:
+                    used_cues.add(m.start())
+                quotes.append(q)
+                previous, previous_end = q, s_end
+            continue
+        # continuation of the quote before (same or next paragraph, no attribution of its own)
+        if previous is not None and _continues(text, previous_end, s_start):
+            previous["content"].append(content)
+            previous_end = s_end
+            continue
+        previous = None
+    # reported speech
+    for s_start, s_end in sents.spans:
+        for m in cue_re.finditer(text, s_start, s_end):
+            if m.start() in used_cues or not _is_cue(text, m, (s_start, s_end)):
+                continue
+            inside = in_stretch.at(m.start(), (-1, -1))
+            if inside[0] <= m.start() < inside[1]:
+                continue  # cues inside quotation marks belong to the quotation
+            q = _reported(text, m, (s_start, s_end), quotes)
+            if q is not None:
+                used_cues.add(m.start())
+                quotes.append(q)
+    return quotes
+
+
+def _continues(text: str, previous_end: int, start: int) -> bool:
+    between = text[previous_end:start]
+    if between.count("\n") > 2:
+        return False
+    if not between.strip():
+        return True
+    # “…,” he said. “…” — the attribution of the quote before sits between
+    return len(between) < 120 and bool(cue_pattern().search(between)) and not re.search(r"[\"“”]", between)
+
+
+def _kind(contents: list[dict[str, Any]]) -> str:
+    return "mixed" if any(re.search(r"[\"“”]|``|''", c["text"]) for c in contents) else "indirect"
+
+
+def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) -> dict[str, Any] | None:
+    s_start, s_end = sentence
+    cue = _cue_span(text, m)
+    phrase = (m.group("phrase") or "").lower()
+    first = s_start + (c.end() if (c := CONNECTIVES.match(text, s_start)) else 0)
+    if phrase.startswith("according"):
+        src = source_after(text, m.end(), s_end)
+        if src is None:
+            return None
+        rest = re.compile(r"[^,.;]*?,\s*").match(text, src[1], s_end)
+        before = text[first : m.start()].rstrip()
+        if before.endswith(",") and len(before.split()) >= 3:  # CONTENT, according to X.
+            return _quote("indirect", _sp(text, src), [cue], [span(text, first, m.start())], 0.5)
+        if rest is None:
+            return None
+        src_end = src[1]
+        quoting = re.compile(r",?\s*(quoting)\s+").match(text, src_end, s_end)
+        contents = [span(text, rest.end(), s_end)]
+        cues = [cue]
+        sources = [_sp(text, src)]
+        q = _quote("indirect", sources[0], cues, contents, 0.5)
+        if q is not None:
+            q["kind"] = _kind(q["content"])
+            if quoting:
+                q["cue"].append(span(text, quoting.start(1), quoting.end(1)))
+        return q
+    if m.group("verb") and m.group("verb").lower() in PARTICIPLES:
+        # “…, saying …”: a second cue of the attribution before it in the sentence
+        if text[max(s_start, m.start() - 2) : m.start()].strip() != ",":
+            return None
+        for q in reversed(quotes):
+            if q["cue"] and s_start <= q["cue"][0]["start"] < m.start() and q["content"]:
+                last = q["content"][-1]
+                if last["end"] > m.start():
+                    trimmed = span(text, last["start"], m.start())
+                    if trimmed:
+                        q["content"][-1] = trimmed
+                        q["cue"].append(cue)
+                        rest = span(text, m.end(), s_end)
+                        if rest:
+                            q["content"][-1] = rest
+                        return None
+        return None
+    src = source_before(text, m.start(), s_start)
+    inverted = False
+    if src is None:
+        before = text[s_start : m.start()].rstrip()
+        if before.endswith(","):
+            src = source_after(text, m.end(), s_end)
+            inverted = src is not None
+        if src is None:
+            return None
+    after_comma = text[src[0] - 2 : src[0]] == ", " and not inverted
+    tail = text[m.end() if not inverted else src[1] : s_end]
+    interrupted = (after_comma or inverted) and tail.startswith(",") and len(tail.split()) >= 3
+    final = (after_comma or inverted) and not tail.strip(" .!?\"”")
+    if inverted:
+        head_end = m.start()
+    else:
+        head_end = src[0]
+    if interrupted:  # “…, X said, …”
+        contents = [span(text, first, head_end), span(text, (m.end() if not inverted else src[1]) + 1, s_end)]
+    elif final:  # “…, X said.”
+        contents = [span(text, first, head_end)]
+    elif inverted:
+        return None
+    else:
+        rest = m.end()
+        verb = (m.group("verb") or "").lower()
+        if verb in ADDRESSEE_VERBS:
+            addressee = re.compile(
+                r"\s+(?:reporters|journalists|the\s+press|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|the\s+[\w\s]{1,40}?|him|her|them|us|me)(?=\s*(?:,|that\b|\s[a-z]))"
+            ).match(text, rest, s_end)
+            if addressee:
+                rest = addressee.end()
+        that = re.compile(r"\s*,?\s*that\s+").match(text, rest, s_end)
+        if that:
+            rest = that.end()
+        body = text[rest:s_end]
+        if re.match(r"\s*[,:]?\s*[\"“]", body) and re.fullmatch(r"\s*[,:]?\s*[\"“][^\"“”]*[\"”]?\s*[.!?]?", body):
+            return None  # “X said: "…"” is a direct quote, found above
+        stop = re.search(r",\s+(?:according\s+to|he\s+said|she\s+said|they\s+said)\b", body)
+        end = rest + stop.start() if stop else s_end
+        if len(text[rest:end].split()) < 2:
+            return None
+        contents = [span(text, rest, end)]
+    contents = [c for c in contents if c and len(c["text"].split()) >= 2]
+    if not contents:
+        return None
+    q = _quote("indirect", _sp(text, src), [cue], contents, 0.6)
+    if q is not None:
+        q["kind"] = _kind(q["content"])
+    return q
