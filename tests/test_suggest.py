@@ -63,7 +63,7 @@ def test_numeric_rules():
     doc = _draft("units", TEXTS["units"])
     facts = {f["text"]: f for f in doc["numeric_facts"]}
     assert facts["nearly two metres"]["unit"] == "m" and facts["nearly two metres"]["low"] == 1.8
-    assert facts["48 hours"]["quantity_kind"] == "duration" and facts["48 hours"]["ontonotes_type"] == "TIME"
+    assert facts["48 hours"]["quantity_kind"] == "duration" and facts["48 hours"]["ontonotes_type"] == "DATE"  # 24 h or more: DATE (1.3.0)
     assert facts["Between 5 and 10"]["interval_rule"] == "range"
     assert (facts["Between 5 and 10"]["low"], facts["Between 5 and 10"]["high"]) == (5, 10)
     assert facts["more than 1,200"]["high"] is None and facts["more than 1,200"]["unit"] == "{person}"

@@ -41,6 +41,8 @@ _WORD = re.compile(r"[\w’'.&/-]+|\"[^\"\n]{1,40}\"")
 ADDRESSEE_VERBS = {"told", "tell", "tells", "telling", "warned", "warns", "assured", "informed", "reminded",
                    "advised", "promised", "asked", "urged"}  # fmt: skip
 QUOTE_CHARS = "\"“”"
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")  # fmt: skip
 
 
 # --- quoted stretches ---------------------------------------------------------------------------
@@ -93,6 +95,9 @@ def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
     words = list(_WORD.finditer(text, max(floor, end - 200), end))
     if not words or text[words[-1].end() : end].strip():
         return None
+    while len(words) > 1 and re.fullmatch(r"[a-z]+ly", words[-1].group()) and words[-1].group() not in ("Italy",):
+        words.pop()  # “a teacher mistakenly thought”: the adverb is in no role
+        end = words[-1].end()
     kept: list[re.Match[str]] = []
     for w in reversed(words):
         between = text[w.end() : kept[-1].start()] if kept else text[w.end() : end]
@@ -101,7 +106,7 @@ def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
         if between.strip() and not (between.strip() == "," and kept and _apposition(w, kept)):
             break
         lower = w.group().lower()
-        if lower in CLAUSE_WORDS and not (lower in ("of", "and", "for", "at", "on", "in", "from") and kept and _inside_name(w, kept)):
+        if lower in CLAUSE_WORDS and not _inside_name(w, kept, words):
             break
         if lower in VERBISH or (lower.endswith("ed") and len(lower) > 4 and not w.group()[0].isupper() and kept):
             break
@@ -119,7 +124,10 @@ def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
     if not kept:
         return None
     head = kept[-1].group()
-    determined = len(kept) > 1 and kept[0].group().lower() in ("the", "a", "an", "one", "some", "many", "other")
+    determined = len(kept) > 1 and (
+        kept[0].group().lower() in ("the", "a", "an", "one", "some", "many", "other", "his", "her", "their", "its")
+        or kept[0].group().endswith(("’s", "'s"))
+    )
     if head.lower() in ("it", "which", "that", "this"):
         return None if head.lower() != "it" else (kept[-1].start(), kept[-1].end())
     if not (head[0].isupper() or head.lower() in PRONOUNS or head.lower().endswith("s") or determined):
@@ -136,8 +144,19 @@ def _apposition(word: re.Match[str], kept: list[re.Match[str]]) -> bool:
     )
 
 
-def _inside_name(word: re.Match[str], kept: list[re.Match[str]]) -> bool:
-    return kept[-1].group()[0].isupper()
+def _inside_name(word: re.Match[str], kept: list[re.Match[str]], words: list[re.Match[str]]) -> bool:
+    """“Director of the Dallas chapter of the Council on …”, “the District and the Police Department”:
+    a function word inside a source that names someone, between capitalised words."""
+    lower = word.group().lower()
+    if not kept or lower not in ("of", "and", "on", "for", "at", "in"):
+        return False
+    if not any(k.group()[0].isupper() for k in kept):
+        return False
+    i = words.index(word)
+    before = words[i - 1].group() if i else ""
+    if lower == "and":
+        return before[:1].isupper() and not re.fullmatch(r"\d+|[A-Z][a-z]+day|" + "|".join(MONTH_NAMES), before)
+    return bool(before) and (before[:1].isupper() or before.lower() in LOWER_TITLES or lower == "of")
 
 
 def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
@@ -149,7 +168,12 @@ def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
     if not m:
         return None
     s, e = m.start(1), m.end(1)
+    stop = re.search(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr))(?<!\bMrs)\.\s", text[s:e])
+    if stop:
+        e = s + stop.start()  # a sentence ends inside: “said Lind. Dozens …”
     words = text[s:e].split()
+    if not words:
+        return None
     if words[0][0].islower() and words[0].lower() not in LOWER_TITLES and words[0] not in ("he", "she", "they", "it", "we", "the"):
         s = m.start(1) + text[s:e].index(next(w for w in words if w[0].isupper()))
     return (s, e) if s < e else None
@@ -158,7 +182,9 @@ def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
 # --- the cue test -------------------------------------------------------------------------------
 
 
-def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int]) -> bool:
+def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_quote: bool = False) -> bool:
+    """Whether a lexicon match is a cue here; ``next_to_quote``: right by a quotation mark, where
+    the position is evidence enough for the ambiguous forms."""
     word = (m.group("verb") or m.group("phrase") or "").split()[-1]
     lower = word.lower()
     whole = m.group().lower()
@@ -173,7 +199,7 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int]) -> bool:
     after = text[m.end() : m.end() + 40]
     if re.match(r"\s+by\b", after):
         return False  # “announced by X”: passive
-    if lower in AMBIGUOUS:
+    if lower in AMBIGUOUS and not next_to_quote:
         before = text[max(sentence[0], m.start() - 20) : m.start()]
         if re.search(r"\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)\s+$", before, re.IGNORECASE) and whole == lower:
             return False  # a noun: “the reports”, “media reports”
@@ -233,7 +259,7 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
         # after the closing mark: “…,” said X / “…,” X said / “…” - Name
         after = re.compile(r"[\s,]*").match(text, s_end).end()
         m = cue_re.match(text, after)
-        if m and _is_cue(text, m, (after, line_end)):
+        if m and _is_cue(text, m, (after, line_end), next_to_quote=True):
             src = source_after(text, m.end(), line_end) or source_before(text, m.start(), s_end)
             attributed = ("direct", src, m)
         else:
@@ -241,7 +267,7 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                 r"[\s,]*((?:[A-Z][\w’'.-]*\s+)+|(?:he|she|they|it|we)\s+|(?:the|a|an|one)\s+[\w\s]{1,30}?\s(?=\w+\s*[.,]))"
             ).match(text, s_end, line_end)
             m = cue_re.match(text, src.end()) if src else None
-            if src and m and _is_cue(text, m, (src.end(), line_end)):
+            if src and m and _is_cue(text, m, (src.end(), line_end), next_to_quote=True):
                 attributed = ("direct", (src.start(1), src.end(1) - 1), m)
             else:
                 layout = re.compile(r"\s*[-–—]\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*$").match(text, s_end, line_end)
@@ -252,7 +278,7 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
             floor = sentence[0] if sentence[0] < s_start else max(0, text.rfind("\n", 0, s_start) + 1)
             lead = text[floor:s_start]
             for m in cue_re.finditer(text, floor, s_start):
-                if not _is_cue(text, m, (floor, s_start)):
+                if not _is_cue(text, m, (floor, s_start), next_to_quote=True):
                     continue
                 rest = text[m.end() : s_start]
                 addressee = re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest) if m.group().split()[-1].lower() in ADDRESSEE_VERBS else None
@@ -262,8 +288,8 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                     else:
                         src = source_before(text, m.start(), floor)
                     attributed = ("direct", src, m)
-            if attributed is None and lead.strip() and previous is None:
-                pass
+            if attributed is None and not lead.strip(" \t") and sentence[0] >= s_start - 1:
+                attributed = _cue_of_previous_sentence(text, sents, s_start, used_cues)
         if attributed is not None:
             kind, src, m = attributed
             q = _quote(kind, _sp(text, src), [_cue_span(text, m)] if m else [], [content], 0.8)
@@ -294,10 +320,29 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
     return quotes
 
 
+def _cue_of_previous_sentence(text: str, sents: Spans, start: int, used: set[int]):
+    """“X issued a statement regarding …. "…"”: the cue of the sentence before, when it reports nothing itself."""
+    prev = sents.at(start - 2, (-1, -1))
+    if prev[0] < 0 or "\n" in text[prev[1] : start]:
+        return None
+    for m in cue_pattern().finditer(text, *prev):
+        if m.start() in used or not _is_cue(text, m, prev, next_to_quote=True):
+            continue
+        rest = text[m.end() : prev[1]]
+        if rest.strip(" .:") and not re.match(r"\s+(?:regarding|about|on|in|after|following|to)\b", rest):
+            continue
+        src = source_before(text, m.start(), prev[0])
+        if src is not None:
+            return ("direct", src, m)
+    return None
+
+
 def _continues(text: str, previous_end: int, start: int) -> bool:
     between = text[previous_end:start]
     if between.count("\n") > 2:
-        return False
+        # a caption line between two paragraphs of one quotation
+        lines = [ln for ln in between.split("\n") if ln.strip()]
+        return len(lines) == 1 and len(lines[0]) < 150 and not re.search(r"[\"“”]", lines[0]) and text[start - 1] == "\n"
     if not between.strip():
         return True
     # “…,” he said. “…” — the attribution of the quote before sits between
@@ -352,6 +397,7 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
                         return None
         return None
     src = source_before(text, m.start(), s_start)
+    second = None
     inverted = False
     if src is None:
         before = text[s_start : m.start()].rstrip()
@@ -386,6 +432,10 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
         that = re.compile(r"\s*,?\s*that\s+").match(text, rest, s_end)
         if that:
             rest = that.end()
+        participle = re.compile(rf"\s*,\s*({'|'.join(PARTICIPLES)})\s+(?:that\s+)?").match(text, rest, s_end)
+        if participle:
+            second = span(text, participle.start(1), participle.end(1))
+            rest = participle.end()
         body = text[rest:s_end]
         if re.match(r"\s*[,:]?\s*[\"“]", body) and re.fullmatch(r"\s*[,:]?\s*[\"“][^\"“”]*[\"”]?\s*[.!?]?", body):
             return None  # “X said: "…"” is a direct quote, found above
@@ -397,7 +447,7 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
     contents = [c for c in contents if c and len(c["text"].split()) >= 2]
     if not contents:
         return None
-    q = _quote("indirect", _sp(text, src), [cue], contents, 0.6)
+    q = _quote("indirect", _sp(text, src), [cue, second], contents, 0.6)
     if q is not None:
         q["kind"] = _kind(q["content"])
     return q
