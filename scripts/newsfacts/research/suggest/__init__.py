@@ -19,6 +19,8 @@ hundred characters back), and positions are found by binary search.
 
 from __future__ import annotations
 
+import bisect
+
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +64,20 @@ def annotate(doc: dict[str, Any]) -> dict[str, Any]:
     for n, q in enumerate(quotes, 1):
         q["id"] = f"Q{n}"
     facts = suggest_numeric_facts(text)
+    contents = sorted((c["start"], c["end"], q["id"]) for q in quotes for c in q["content"])
+    starts = [c[0] for c in contents]
+    longest = max((e - s for s, e, _ in contents), default=0)
     for n, fact in enumerate(facts, 1):
         fact["id"] = f"N{n}"
-        inside = [
-            q for q in quotes if any(c["start"] <= fact["start"] and fact["end"] <= c["end"] for c in q["content"])
-        ]
-        inside.sort(key=lambda q: min(c["end"] - c["start"] for c in q["content"]))
-        fact["quote_id"] = inside[0]["id"] if inside else None
+        # the innermost content span holding the fact (contents are sorted: look back only as far
+        # as the longest one reaches)
+        best = None
+        i = bisect.bisect_right(starts, fact["start"]) - 1
+        while i >= 0 and contents[i][0] >= fact["start"] - longest:
+            s, e, qid = contents[i]
+            if fact["end"] <= e and (best is None or e - s < best[0]):
+                best = (e - s, qid)
+            i -= 1
+        fact["quote_id"] = best[1] if best else None
     doc["quotes"], doc["numeric_facts"] = quotes, facts
     return doc

@@ -176,7 +176,9 @@ def _in_name(text: str, start: int, end: int) -> bool:
     word = m.group().strip()
     if re.fullmatch(rf"(?:{MONTHS})\.?", word) or word.rstrip(".").upper() in CURRENCY_SIGNS or word in ("US", "NZ"):
         return False
-    line_start = text.rfind("\n", 0, start) + 1
+    lo = max(0, start - 200)
+    newline = text.rfind("\n", lo, start)
+    line_start = newline + 1 if newline >= 0 else lo
     prefix = text[line_start : start - len(m.group())]
     if not prefix.strip() or re.search(r"[.!?:;\"“”]\s*$", prefix):
         return False  # a sentence- or line-initial capital is not a name
@@ -199,10 +201,15 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
 
     # 1. scores
     scoring = _scoring_unit(text)
+    sporty: dict[tuple[int, int], bool] = {}  # per sentence: does it speak of a match?
     for m in re.finditer(r"(?<![\w.,:])(\d{1,2})(\s*[–-]\s*|\s+to\s+)(\d{1,2})(?![\w.,:]|\s*[–-]\s*\d)", text):
         sentence = sents.at(m.start(), (0, len(text)))
         spaced = m.group(2).strip() in ("–", "-") and m.group(2) != m.group(2).strip()
-        if not (spaced or re.match(r"\s+to\s+", m.group(2))) or not SCORE_WORDS.search(text, *sentence):
+        if not (spaced or re.match(r"\s+to\s+", m.group(2))):
+            continue
+        if sentence not in sporty:
+            sporty[sentence] = SCORE_WORDS.search(text, *sentence) is not None
+        if not sporty[sentence]:
             continue
         if re.match(r"\s+to\s+", m.group(2)) and not re.search(r"\b(?:won|lost|beat|defeated)\s+$", text[: m.start()]):
             continue
@@ -306,8 +313,9 @@ def _number_fact(text: str, start: int, end: int, value: Decimal, rules) -> dict
     approx_start, rule = _approximator_start(text, first)
     after_rule = None
     for trigger, candidate in _triggers()["after"]:
-        if re.match(rf"\s+{re.escape(trigger)}\b", text[end : end + 12], re.IGNORECASE):
-            after_rule = (candidate, end + text[end:].lower().index(trigger) + len(trigger))
+        found = re.match(rf"\s+{re.escape(trigger)}\b", text[end : end + 12], re.IGNORECASE)
+        if found:
+            after_rule = (candidate, end + found.end())
             break
     rule = rule or rules["exact"]
     start = approx_start

@@ -15,6 +15,7 @@ with a quoted fragment is ``mixed``. Nested attributions inside a content are qu
 
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -243,9 +244,16 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
     sents = Spans(sentences(text))
     stretches = quoted_stretches(text)
     in_stretch = Spans(stretches)
+    paras = Spans(paragraphs(text))
     quotes: list[dict[str, Any]] = []
     used_cues: set[int] = set()
     cue_re = cue_pattern()
+    all_cues = list(cue_re.finditer(text))  # one scan; the passes below look them up by position
+    cue_starts = [m.start() for m in all_cues]
+
+    def cues_between(a: int, b: int) -> list[re.Match[str]]:
+        return all_cues[bisect.bisect_left(cue_starts, a) : bisect.bisect_left(cue_starts, b)]
+
     previous: dict[str, Any] | None = None
     previous_end = -1
     for s_start, s_end in stretches:
@@ -253,8 +261,7 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
         if content is None:
             continue
         sentence = sents.at(s_start, (s_start, s_end))
-        line_end = text.find("\n", s_end)
-        line_end = len(text) if line_end < 0 else line_end
+        line_end = paras.at(max(s_start, s_end - 1), (s_start, s_end))[1]
         attributed = None
         # after the closing mark: “…,” said X / “…,” X said / “…” - Name
         after = re.compile(r"[\s,]*").match(text, s_end).end()
@@ -275,10 +282,10 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                     attributed = ("direct", (layout.start(1), layout.end(1)), None)
         if attributed is None:
             # before the opening mark, in its sentence: X said: “…” / X told Y, “…”
-            floor = sentence[0] if sentence[0] < s_start else max(0, text.rfind("\n", 0, s_start) + 1)
+            floor = sentence[0] if sentence[0] < s_start else max(paras.at(s_start, (s_start, s_end))[0], s_start - 1500)
             lead = text[floor:s_start]
-            for m in cue_re.finditer(text, floor, s_start):
-                if not _is_cue(text, m, (floor, s_start), next_to_quote=True):
+            for m in cues_between(floor, s_start):
+                if m.end() > s_start or not _is_cue(text, m, (floor, s_start), next_to_quote=True):
                     continue
                 rest = text[m.end() : s_start]
                 addressee = re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest) if m.group().split()[-1].lower() in ADDRESSEE_VERBS else None
@@ -307,8 +314,8 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
         previous = None
     # reported speech
     for s_start, s_end in sents.spans:
-        for m in cue_re.finditer(text, s_start, s_end):
-            if m.start() in used_cues or not _is_cue(text, m, (s_start, s_end)):
+        for m in cues_between(s_start, s_end):
+            if m.end() > s_end or m.start() in used_cues or not _is_cue(text, m, (s_start, s_end)):
                 continue
             inside = in_stretch.at(m.start(), (-1, -1))
             if inside[0] <= m.start() < inside[1]:

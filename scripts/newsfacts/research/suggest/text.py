@@ -16,6 +16,10 @@ ABBREVIATION = re.compile(
 _BREAK = re.compile(r"([.!?]+[”\"’')]*)[ \t]+(?=[“\"‘'(]*[A-Z0-9])|\n+")
 #: The longest abbreviation looked back at, in characters.
 _LOOK_BACK = 8
+#: The longest sentence, in characters: a longer run without a sentence end is cut at a space
+#: (news sentences are far shorter). Every rule works within a sentence, so this bounds the
+#: work per position and keeps drafting linear even on text without full stops.
+MAX_SENTENCE = 1500
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -26,11 +30,23 @@ def sentences(text: str) -> list[tuple[int, int]]:
         if m.group(1) and m.group(1)[0] == "." and ABBREVIATION.search(text[max(start, cut - _LOOK_BACK) : cut]):
             continue  # “Capt. Devan”, “U.S. troops”: an abbreviation, not a sentence end
         if text[start:cut].strip():
-            spans.append((start, cut))
+            spans += _bounded(text, start, cut)
         start = m.end()
     if text[start:].strip():
-        spans.append((start, len(text.rstrip())))
+        spans += _bounded(text, start, len(text.rstrip()))
     return spans
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``(start, end)``, cut at spaces into pieces of at most ``MAX_SENTENCE`` characters."""
+    out = []
+    while end - start > MAX_SENTENCE:
+        cut = text.rfind(" ", start + 1, start + MAX_SENTENCE)
+        cut = cut if cut > start else start + MAX_SENTENCE
+        out.append((start, cut))
+        start = cut + (text[cut] == " ")
+    out.append((start, end))
+    return out
 
 
 def paragraphs(text: str) -> list[tuple[int, int]]:
