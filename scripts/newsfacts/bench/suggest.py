@@ -185,8 +185,12 @@ def quantulum3_system(workdir: Path) -> Callable[[Doc], Doc]:
 def recognizers_system() -> Callable[[Doc], Doc]:
     """Recognizers-Text: number-with-unit (currency, dimension, age, temperature), percentage, ordinal, number."""
     from recognizers_number import recognize_number, recognize_ordinal, recognize_percentage
-    from recognizers_number_with_unit import recognize_age, recognize_currency, recognize_dimension
-    from recognizers_number_with_unit import recognize_temperature
+    from recognizers_number_with_unit import (
+        recognize_age,
+        recognize_currency,
+        recognize_dimension,
+        recognize_temperature,
+    )
     from recognizers_text import Culture
 
     ordered = (recognize_currency, recognize_dimension, recognize_age, recognize_temperature, recognize_percentage,

@@ -58,7 +58,7 @@ def suggest(
         typer.echo(problem, err=True)
     if problems and not files:
         raise typer.Exit(EXIT_USAGE)
-    many = len(files) > 1 or any(p.is_dir() for p in seeds)
+    many = len(seeds) > 1 or any(p.is_dir() for p in seeds)
     if many and out is None:
         typer.echo("error: several seeds need --out FOLDER (one <doc_id>.json per seed)", err=True)
         raise typer.Exit(EXIT_USAGE)

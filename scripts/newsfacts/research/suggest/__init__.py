@@ -20,7 +20,6 @@ hundred characters back), and positions are found by binary search.
 from __future__ import annotations
 
 import bisect
-
 from pathlib import Path
 from typing import Any
 

@@ -45,8 +45,8 @@ AMBIGUOUS = {
     "doubts", "worry", "worries", "protest", "protests", "highlights", "highlight", "decided", "decide",
     "determined", "established", "expected", "expect", "expects", "agree", "assume", "repeat", "maintain",
     "maintained", "maintains", "feel", "feels", "think", "thinks", "believe", "believes", "hoped", "feared",
-    "ordered", "thought", "felt", "project", "projected", "calculated", "guess", "judged", "found", "posted",
-    "showed", "shown", "read", "added", "noted", "stated", "reported", "claimed", "estimated", "ruled",
+    "ordered", "thought", "felt", "projected", "calculated", "guess", "judged", "posted",
+    "showed", "shown", "added", "noted", "stated", "reported", "claimed", "estimated", "ruled",
 }  # fmt: skip
 #: Cues of several words (the whole match is the cue span).
 PHRASES = (

@@ -74,7 +74,7 @@ _NOT_NOUN = {
     "would", "could", "can", "may", "might", "must", "should", "remain", "remained", "remains", "more",
     "less", "said", "say", "says", "per", "every", "each", "over", "under", "into", "out", "up", "down",
     "there", "their", "its", "his", "her", "they", "it", "this", "these", "those", "such", "so", "too",
-    "ago", "later", "earlier", "before", "after", "aboard", "each", "apiece", "only", "all", "times", "percent",
+    "ago", "later", "earlier", "before", "after", "aboard", "apiece", "only", "all", "times", "percent",
     "when", "while", "if", "then", "also", "not", "no", "about", "around", "since", "until", "during", "other",
     "others", "both", "here", "where", "what", "we", "you", "he", "she", "i", "them", "us", "him", "me",
 }  # fmt: skip
@@ -82,9 +82,7 @@ _WORD_RE = re.compile(r"[^\W\d_][\w’'-]*")
 RATE = re.compile(r"\s*(?:(?:a|per|each|every)\s+|/)(day|week|month|year|hour|minute|second)\b", re.IGNORECASE)
 RATE_CODES = {"day": "/d", "week": "/wk", "month": "/mo", "year": "/a", "hour": "/h", "minute": "/min", "second": "/s"}
 _NAME_WORD = re.compile(r"(?:[A-Z][\w&.]*|[a-z]+[A-Z][\w]*|[A-Z]+&[A-Z]+)\s$")
-DETERMINERS = re.compile(
-    r"(?:\b(?:the|its|his|her|their|our|my|your|a|this|that|whose)|’s|'s|\bas)\s+$", re.IGNORECASE
-)
+DETERMINERS = re.compile(r"(?:\b(?:the|its|his|her|their|our|my|your|a|this|that|whose)|’s|'s|\bas)\s+$", re.IGNORECASE)
 
 
 @functools.cache
@@ -156,7 +154,7 @@ def _point_in_time(text: str, start: int, end: int, value: Decimal | None) -> bo
     before, after = text[max(0, start - 12) : start], text[end : end + 12]
     if re.match(r"\s*(?:a\.m\.|p\.m\.|am\b|pm\b|GMT|UTC|hrs\b|o'clock|o’clock)", after, re.IGNORECASE):
         return True
-    if re.search(r"\d[:.]$", before) and token[:1].isdigit() or re.match(r"[:]\d", after):
+    if (re.search(r"\d[:.]$", before) and token[:1].isdigit()) or re.match(r"[:]\d", after):
         return True  # 22:30
     if token.isdigit() and len(token) == 4 and value is not None and 1800 <= value <= 2100:
         return unit_at(text, end) is None  # a year, unless a unit follows (“2000 year old”)
@@ -168,11 +166,13 @@ def _point_in_time(text: str, start: int, end: int, value: Decimal | None) -> bo
 def _in_name(text: str, start: int, end: int) -> bool:
     """A number inside a name: right after a capitalised word or a hyphen glued to letters (“Game 7”, “STS-1”)."""
     before = text[max(0, start - 30) : start]
+    if _currency_before(text, start):
+        return False
     if re.search(r"[A-Za-z]-$", before) or re.search(r"[A-Za-z]$", before):
         return True
     m = _NAME_WORD.search(before)
     if not m:
-        return bool(re.match(r"-?[A-Za-z]", text[end : end + 2])) and not unit_at(text, end)
+        return bool(re.match(r"[A-Za-z]", text[end : end + 1])) and not unit_at(text, end)
     word = m.group().strip()
     if re.fullmatch(rf"(?:{MONTHS})\.?", word) or word.rstrip(".").upper() in CURRENCY_SIGNS or word in ("US", "NZ"):
         return False
@@ -227,7 +227,9 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
     # 3. ranges
     for fact in _ranges(text, taken, rules):
         keep(fact)
-    # 4. numbers
+    # 4. fractions and ratios written with words (“one in three”, “two-thirds”), then numbers
+    for fact in _ratios(text, taken, rules):
+        keep(fact)
     for m in _numbers(text):
         start, end, value = m
         if value is None or not taken.free(start, end):
@@ -237,7 +239,9 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
         word = text[start:end].lower()
         if word == "one" and not (unit_at(text, end) or _noun_follows(text, end)):
             continue  # “one” as a pronoun: not counted
-        if re.match(r"\s+of\s+(?:the|them|these|those|its|his|her|their|our|us|you)\b", text[end : end + 12]) and word in (
+        if re.match(
+            r"\s+of\s+(?:the|them|these|those|its|his|her|their|our|us|you)\b", text[end : end + 12]
+        ) and word in (
             "one",
             "a hundred",
         ):
@@ -247,8 +251,8 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
         fact = _number_fact(text, start, end, value, rules)
         if fact is not None and taken.free(fact["start"], fact["end"]):
             keep(fact)
-    # 5. ordinals, fractions, ratios
-    for fact in _ranks_and_ratios(text, taken, rules):
+    # 5. ordinals
+    for fact in _ranks(text, taken, rules):
         keep(fact)
     found.sort(key=lambda f: (f["start"], -f["end"]))
     # 6. what is counted
@@ -439,7 +443,7 @@ def _ranges(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
     return out
 
 
-def _ranks_and_ratios(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
+def _ranks(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
     out = []
     for m in ORDINAL.finditer(text):
         start, end = m.start(), m.end()
@@ -469,6 +473,11 @@ def _ranks_and_ratios(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
         fact.update(quantity_kind="rank", ontonotes_type="ORDINAL")
         out.append(fact)
         taken.add(start, end)
+    return out
+
+
+def _ratios(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
+    out = []
     fraction = re.compile(
         r"\b(?:(a|one)\s+(half|third|quarter|fifth)|(half)|(one|two|three)\s+in\s+(two|three|four|five|ten)"
         r"|(two|three)[\s-](thirds|quarters|fifths)|(twice)|(\d+(?:\.\d+)?)[\s-]times)\b",
@@ -589,7 +598,7 @@ def _counted(text: str, facts: list[dict[str, Any]], sents: Spans) -> None:
     for fact in facts:
         sentence = sents.at(fact["start"], (0, len(text)))
         kind = fact["quantity_kind"]
-        if kind in ("count", "money") and fact["unit"] == "1" or kind == "money":
+        if (kind in ("count", "money") and fact["unit"] == "1") or kind == "money":
             _add_rate(text, fact, sentence)
         if fact["quantity_kind"] in ("count", "rate", "money") and not fact["unit"].startswith("{goal"):
             plural = fact["approximation"] == "vague" and fact["text"].lower().endswith("s")
@@ -600,7 +609,7 @@ def _counted(text: str, facts: list[dict[str, Any]], sents: Spans) -> None:
                 phrase = text[span[0] : span[1]]
                 fact["measured_span"] = {"start": span[0], "end": span[1], "text": phrase}
                 previous[sentence] = span
-                if fact["quantity_kind"] != "money" and fact["unit"] in ("1", "1/d") or fact["unit"].startswith("/"):
+                if (fact["quantity_kind"] != "money" and fact["unit"] in ("1", "1/d")) or fact["unit"].startswith("/"):
                     coordinated = re.match(r"\s+and\s+(women|men|children)\b", text[span[1] : span[1] + 16])
                     noun = "person" if coordinated else _unit_name(phrase.split())
                     fact["unit"] = "{" + noun + "}" + (fact["unit"] if fact["unit"] not in ("1",) else "")

@@ -65,10 +65,47 @@ UNITS: list[tuple[str, str]] = [
 SQUARE = ("m", "km", "cm", "[mi_i]", "[ft_i]", "[in_i]", "[yd_i]")
 CUBIC = ("m", "cm", "[ft_i]")
 PER_HOUR = ("km", "[mi_i]")
-#: Symbols that are English words or too short to stand alone in prose: matched only glued to
+#: Symbols that are English words, one letter, or ambiguous in prose: matched only glued to
 #: the number ("250ml", "2,000km") — never as a separate word.
-GLUED_ONLY_MAX = 2
-ENGLISH = {"a", "at", "in", "are", "bar", "g", "min", "mo", "wk", "d", "h", "s", "t", "m", "l", "cal", "pa", "k"}
+GLUED_ONLY_MAX = 1
+ENGLISH = {
+    "a",
+    "at",
+    "in",
+    "are",
+    "bar",
+    "g",
+    "min",
+    "mo",
+    "wk",
+    "d",
+    "h",
+    "s",
+    "t",
+    "m",
+    "l",
+    "cal",
+    "pa",
+    "k",
+    "ha",
+    "ct",
+    "au",
+    "yd",
+    "oz",
+    "lb",
+    "kn",
+    "ly",
+    "ton",
+    "gal",
+    "st",
+    "tb",
+    "mb",
+    "gb",
+    "hl",
+    "dl",
+    "cl",
+    "nm",
+}
 #: Symbols left out: "B" (bel; "$5B" is billions), "a" (annum; "5a" is rarely a year).
 DENIED_SYMBOLS = {"B", "a"}
 #: Written forms pint reads but does not list under the unit UCUM's code gives (pint spells the
@@ -131,7 +168,12 @@ def build() -> dict[str, Any]:
 
     def add(form: str, code: str, kind: str, unit, symbol: bool) -> None:
         # pint spells names with "_" ("light_year"), plurals on the last word only, powers as "**"
-        readings = (form, form.replace(" ", "_"), re.sub(r"^(\w+)s (\w+)$", r"\1_\2", form), re.sub(r"(\D)([23])$", r"\1**\2", form))
+        readings = (
+            form,
+            form.replace(" ", "_"),
+            re.sub(r"^(\w+)s (\w+)$", r"\1_\2", form),
+            re.sub(r"(\D)([23])$", r"\1**\2", form),
+        )
         for reading in readings:
             try:
                 parsed = ureg.parse_units(reading)
@@ -151,7 +193,7 @@ def build() -> dict[str, Any]:
         if symbol and (form in DENIED_SYMBOLS or "_" in form or len(form) > 6):
             return
         key = form if symbol else form.lower()
-        if symbol and (len(form) <= GLUED_ONLY_MAX or form.lower() in ENGLISH):
+        if symbol and not form.startswith("°") and (len(form) <= GLUED_ONLY_MAX or form.lower() in ENGLISH):
             forms.setdefault(key, [code, kind, "glued"])
         else:
             forms.setdefault(key, [code, kind, "symbol" if symbol else "word"])

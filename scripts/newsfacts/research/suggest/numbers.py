@@ -41,7 +41,7 @@ NUMBER = re.compile(
     re.IGNORECASE,
 )
 #: Digits glued to a unit or a scale letter: “2,000km”, “250ml”, “13.6M”.
-GLUED = re.compile(rf"(?<![\w.,/:#$€£¥-])({DIGITS})(?=[^\W\d_])")
+GLUED = re.compile(rf"(?<![\w.,/:#-])({DIGITS})(?=[^\W\d_])")
 _ORD_WORD = "|".join(sorted(ORDINAL_WORDS, key=len, reverse=True))
 ORDINAL = re.compile(
     rf"(?<![\w.,/:-])\d+(?:st|nd|rd|th)\b|\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)-)?(?:{_ORD_WORD})\b",

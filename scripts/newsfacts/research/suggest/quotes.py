@@ -38,10 +38,13 @@ LOWER_TITLES = {"coauthor", "co-author", "spokesman", "spokeswoman", "spokespers
                 "president", "professor", "senator", "author", "researcher", "scientist", "officer", "official",
                 "chairman", "secretary", "chief", "coach", "captain", "leader", "analyst", "expert", "lawyer",
                 "blogger", "mayor", "governor", "founder", "co-founder", "ceo", "editor", "commissioner", "agency"}  # fmt: skip
+#: Lower-case words after a cue that are not a title before the name (“said on Tuesday Smith”).
+NOT_PREMODIFIERS = {"on", "in", "at", "that", "yesterday", "today", "then", "also", "last", "recently", "earlier",
+                    "later", "to", "from", "by", "with", "this", "after", "before", "of", "for", "and", "but"}  # fmt: skip
 _WORD = re.compile(r"[\w’'.&/-]+|\"[^\"\n]{1,40}\"")
 ADDRESSEE_VERBS = {"told", "tell", "tells", "telling", "warned", "warns", "assured", "informed", "reminded",
                    "advised", "promised", "asked", "urged"}  # fmt: skip
-QUOTE_CHARS = "\"“”"
+QUOTE_CHARS = '"“”'
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
                "November", "December")  # fmt: skip
 
@@ -63,15 +66,20 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
                 if c in ("”",):
                     i += 1
                     continue
-                if c == "''" or (c == '"' and re.match(r"\w", para[m.start() - 1 : m.start()] or " ")):
+                opens_here = re.match(r"[\s:(]|$", para[m.start() - 1 : m.start()]) and re.match(
+                    r"\w", para[m.end() : m.end() + 1]
+                )
+                if (c == "''" and not opens_here) or (
+                    c == '"' and re.match(r"\w", para[m.start() - 1 : m.start()] or " ")
+                ):
                     i += 1  # a closing mark (or an inch sign) with nothing open
                     continue
                 opening = m
             else:
                 closes = (
-                    (opening.group() == "“" and c in "”\"")
+                    (opening.group() == "“" and c in '”"')
                     or (opening.group() == '"' and c in '"”')
-                    or (opening.group() == "``" and c == "''")
+                    or (opening.group() in ("``", "''") and c == "''")
                 )
                 if closes:
                     out.append((p_start + opening.start(), p_start + m.end()))
@@ -83,7 +91,7 @@ def quoted_stretches(text: str) -> list[tuple[int, int]]:
 
 
 def _interior(text: str, start: int, end: int) -> dict[str, Any] | None:
-    a = start + (2 if text.startswith("``", start) else 1)
+    a = start + (2 if text.startswith(("``", "''"), start) else 1)
     b = end - (2 if text.startswith("''", end - 2) else 1) if text[end - 1] in QUOTE_CHARS + "'" else end
     return span(text, a, b, strip=",.;:")
 
@@ -94,7 +102,24 @@ def _interior(text: str, start: int, end: int) -> dict[str, Any] | None:
 def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
     """The noun phrase ending right before ``end`` (a cue): back to a clause boundary, at most 16 words."""
     words = list(_WORD.finditer(text, max(floor, end - 200), end))
-    if not words or text[words[-1].end() : end].strip():
+    if not words:
+        return None
+    if text[words[-1].end() : end].strip() == ",":
+        # “Gomez, Panama coach, said”: a description after the name → the name;
+        # “The museum's director, Pia Holm, said”: a name after the description → both
+        first_comma = text.rfind(",", max(floor, end - 80), words[-1].start())
+        if first_comma < 0:
+            return None
+        between = text[first_comma + 1 : words[-1].end()].split()
+        if (between and between[-1].lower() in LOWER_TITLES | {"spokesman", "manager"}) or (
+            between
+            and between[0][0].isupper() is not False
+            and len(between) <= 5
+            and not all(w[0].isupper() for w in between)
+        ):
+            return source_before(text, first_comma, floor)
+        end = words[-1].end()
+    if text[words[-1].end() : end].strip():
         return None
     while len(words) > 1 and re.fullmatch(r"[a-z]+ly", words[-1].group()) and words[-1].group() not in ("Italy",):
         words.pop()  # “a teacher mistakenly thought”: the adverb is in no role
@@ -115,8 +140,10 @@ def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
         if lower in PRONOUNS and len(kept) == 1:
             break
     kept.reverse()
-    while kept and (kept[0].group().lower() in CLAUSE_WORDS or kept[0].group().lower() in ("also", "both", "the")
-                    and len(kept) > 1 and kept[0].group().lower() != "the"):
+    while kept and (
+        kept[0].group().lower() in CLAUSE_WORDS
+        or (kept[0].group().lower() in ("also", "both", "the") and len(kept) > 1 and kept[0].group().lower() != "the")
+    ):
         kept.pop(0)
     first = 0
     while first < len(kept) - 1 and CONNECTIVES.fullmatch(kept[first].group() + " "):
@@ -169,13 +196,13 @@ def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
     if not m:
         return None
     s, e = m.start(1), m.end(1)
-    stop = re.search(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr))(?<!\bMrs)\.\s", text[s:e])
+    stop = re.search(r"(?<![A-Z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr))(?<!\bMrs)\.(?:\s|$)", text[s:e])
     if stop:
         e = s + stop.start()  # a sentence ends inside: “said Lind. Dozens …”
     words = text[s:e].split()
     if not words:
         return None
-    if words[0][0].islower() and words[0].lower() not in LOWER_TITLES and words[0] not in ("he", "she", "they", "it", "we", "the"):
+    if words[0][0].islower() and words[0] in NOT_PREMODIFIERS:
         s = m.start(1) + text[s:e].index(next(w for w in words if w[0].isupper()))
     return (s, e) if s < e else None
 
@@ -202,13 +229,66 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_q
         return False  # “announced by X”: passive
     if lower in AMBIGUOUS and not next_to_quote:
         before = text[max(sentence[0], m.start() - 20) : m.start()]
-        if re.search(r"\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)\s+$", before, re.IGNORECASE) and whole == lower:
+        if (
+            re.search(
+                r"\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)\s+$",
+                before,
+                re.IGNORECASE,
+            )
+            and whole == lower
+        ):
             return False  # a noun: “the reports”, “media reports”
         return bool(
             re.match(r"\s*(?:,\s*)?[\"“:]|\s+(?:that|how|why|whether|what|who|if)\b", after)
-            or re.match(r"\s+(?:he|she|they|it|we|I|there|the|a|an|this|these|those|his|her|their|its|our|some|no|[A-Z]\w*|\d)\b", after)
-            and lower not in ("called", "calls", "call", "ordered", "order", "orders", "read", "continue", "continued", "continues", "judge", "judged", "found", "find", "finds", "shows", "show", "showed", "shown", "expected", "expect", "expects", "decided", "determined", "established", "project", "projected", "post", "posted", "posts", "add", "added", "adds")
-            or lower in ("found", "finds", "shows", "show", "showed", "added", "adds") and re.match(r"\s+(?:that|the|a|an|\w+\s+(?:is|are|was|were|has|have|had|will|would|could|may|can|caused|exceeded))\b", after)
+            or (
+                re.match(
+                    r"\s+(?:he|she|they|it|we|I|there|the|a|an|this|these|those|his|her|their|its|our|some|no|[A-Z]\w*|\d)\b",
+                    after,
+                )
+                and lower
+                not in (
+                    "called",
+                    "calls",
+                    "call",
+                    "ordered",
+                    "order",
+                    "orders",
+                    "read",
+                    "continue",
+                    "continued",
+                    "continues",
+                    "judge",
+                    "judged",
+                    "found",
+                    "find",
+                    "finds",
+                    "shows",
+                    "show",
+                    "showed",
+                    "shown",
+                    "expected",
+                    "expect",
+                    "expects",
+                    "decided",
+                    "determined",
+                    "established",
+                    "project",
+                    "projected",
+                    "post",
+                    "posted",
+                    "posts",
+                    "add",
+                    "added",
+                    "adds",
+                )
+            )
+            or (
+                lower in ("found", "finds", "shows", "show", "showed", "added", "adds")
+                and re.match(
+                    r"\s+(?:that|the|a|an|\w+\s+(?:is|are|was|were|has|have|had|will|would|could|may|can|caused|exceeded))\b",
+                    after,
+                )
+            )
         )
     return True
 
@@ -277,19 +357,35 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
             if src and m and _is_cue(text, m, (src.end(), line_end), next_to_quote=True):
                 attributed = ("direct", (src.start(1), src.end(1) - 1), m)
             else:
-                layout = re.compile(r"\s*[-–—]\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*$").match(text, s_end, line_end)
+                layout = re.compile(r"\s*[-–—]\s*([A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})\s*$").match(
+                    text, s_end, line_end
+                )
                 if layout:
                     attributed = ("direct", (layout.start(1), layout.end(1)), None)
         if attributed is None:
             # before the opening mark, in its sentence: X said: “…” / X told Y, “…”
-            floor = sentence[0] if sentence[0] < s_start else max(paras.at(s_start, (s_start, s_end))[0], s_start - 1500)
+            floor = (
+                sentence[0] if sentence[0] < s_start else max(paras.at(s_start, (s_start, s_end))[0], s_start - 1500)
+            )
             lead = text[floor:s_start]
             for m in cues_between(floor, s_start):
                 if m.end() > s_start or not _is_cue(text, m, (floor, s_start), next_to_quote=True):
                     continue
                 rest = text[m.end() : s_start]
-                addressee = re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest) if m.group().split()[-1].lower() in ADDRESSEE_VERBS else None
-                if re.fullmatch(r"\s*(?:that\s*)?[,:]?\s*", rest) or addressee or m.group("phrase") and m.group("phrase").lower().startswith("according") and re.fullmatch(r"\s+[^,]{1,60},\s*", rest):
+                addressee = (
+                    re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest)
+                    if m.group().split()[-1].lower() in ADDRESSEE_VERBS
+                    else None
+                )
+                if (
+                    re.fullmatch(r"\s*(?:that\s*)?[,:]?\s*", rest)
+                    or addressee
+                    or (
+                        m.group("phrase")
+                        and m.group("phrase").lower().startswith("according")
+                        and re.fullmatch(r"\s+[^,]{1,60},\s*", rest)
+                    )
+                ):
                     if m.group("phrase") and m.group("phrase").lower().startswith("according"):
                         src = source_after(text, m.end(), s_start)
                     else:
@@ -349,7 +445,9 @@ def _continues(text: str, previous_end: int, start: int) -> bool:
     if between.count("\n") > 2:
         # a caption line between two paragraphs of one quotation
         lines = [ln for ln in between.split("\n") if ln.strip()]
-        return len(lines) == 1 and len(lines[0]) < 150 and not re.search(r"[\"“”]", lines[0]) and text[start - 1] == "\n"
+        return (
+            len(lines) == 1 and len(lines[0]) < 150 and not re.search(r"[\"“”]", lines[0]) and text[start - 1] == "\n"
+        )
     if not between.strip():
         return True
     # “…,” he said. “…” — the attribution of the quote before sits between
@@ -416,11 +514,8 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
     after_comma = text[src[0] - 2 : src[0]] == ", " and not inverted
     tail = text[m.end() if not inverted else src[1] : s_end]
     interrupted = (after_comma or inverted) and tail.startswith(",") and len(tail.split()) >= 3
-    final = (after_comma or inverted) and not tail.strip(" .!?\"”")
-    if inverted:
-        head_end = m.start()
-    else:
-        head_end = src[0]
+    final = (after_comma or inverted) and not tail.strip(' .!?"”')
+    head_end = m.start() if inverted else src[0]
     if interrupted:  # “…, X said, …”
         contents = [span(text, first, head_end), span(text, (m.end() if not inverted else src[1]) + 1, s_end)]
     elif final:  # “…, X said.”
