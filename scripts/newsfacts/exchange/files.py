@@ -128,7 +128,7 @@ def regular_file(path: Path) -> Issue | None:
     if path.stat().st_size > MAX_INPUT_BYTES:
         return issue(
             "input-too-large",
-            f"{path.stat().st_size / 2**20:.0f} MiB; the limit is {MAX_INPUT_BYTES // 2**20} MiB",
+            f"{path.stat().st_size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
             file=str(path),
         )
     return None
@@ -146,7 +146,7 @@ def _read_text(path: Path, report: Report) -> str | None:
         report.issues.append(issue("unreadable-file", exc.strerror or str(exc), file=str(path)))
         return None
     if len(data) > MAX_INPUT_BYTES:  # it grew since stat
-        report.issues.append(issue("input-too-large", f"more than {MAX_INPUT_BYTES // 2**20} MiB", file=str(path)))
+        report.issues.append(issue("input-too-large", f"more than {MAX_INPUT_BYTES:,} bytes", file=str(path)))
         return None
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from typing import Any, Literal
 
 from newsfacts.contract.codes import issue
@@ -49,6 +50,8 @@ META_FORMAT = "newsfacts-labelstudio/1"
 #: The two labelling controls: entity types, and the roles of quotes and numeric facts.
 ENTITY_CONTROL, ROLE_CONTROL = "label", "role"
 ROLES = tuple(label for label in LABELS if label not in ONTONOTES)
+#: Problems per task given their exact line (each costs a scan of the task's JSON text).
+MAX_LOCATED = 200
 
 
 def utf16_prefix(text: str) -> list[int]:
@@ -163,13 +166,35 @@ def from_task(
     """One document from one task, and its problems. ``path`` is the task's place in the file
     (for pointers); ``source`` JSON text holding the task at ``within`` and starting on line
     ``first_line`` of the file (to give each problem its line)."""
+
+    def where(*tokens: object) -> dict[str, Any]:  # the line is found later, for the problems only
+        return {"file": file, "line": None, "pointer": pointer(*path, *tokens)}
+
+    doc, found = _run_task(task, path, where, offsets, file, label_map)
+    if source is None:
+        return doc, found
+    prefix, relative = len(pointer(*path)), pointer(*within)
+    lines: dict[str, int] = {}
+
+    def located(i: Issue) -> Issue:
+        if i.line is not None or i.pointer is None or i.file != file:
+            return i
+        if i.pointer not in lines:
+            # each costs a scan of the task's text: past MAX_LOCATED problems, the task's first line
+            lines[i.pointer] = (
+                line_of_pointer(source, relative + i.pointer[prefix:]) + first_line - 1
+                if len(lines) < MAX_LOCATED
+                else first_line
+            )
+        return replace(i, line=lines[i.pointer])
+
+    return doc, [located(i) for i in found]
+
+
+def _run_task(
+    task: Any, path: tuple, where, offsets: Offsets, file: str | None, label_map: dict[str, str] | None
+) -> tuple[dict[str, Any], list[Issue]]:
     issues: list[Issue] = []
-
-    def where(*tokens: object) -> dict[str, Any]:
-        ptr = pointer(*path, *tokens)
-        line = line_of_pointer(source, pointer(*within, *tokens)) + first_line - 1 if source else None
-        return {"file": file, "line": line, "pointer": ptr}
-
     data = task.get("data") if isinstance(task, dict) else None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"]:
         return {}, [issue("import-bad-task", "a task needs data.text (the document text)", **where())]
@@ -226,12 +251,12 @@ def from_task(
             if not isinstance(item.get("id"), (str, int)):
                 issues.append(issue("import-bad-task", "a region needs an id (a string)", **loc))
                 continue
-            region = Region(str(item["id"]), labels[0], [span], file=file, line=loc["line"])
+            region = Region(str(item["id"]), labels[0], [span], file=file, pointer=loc["pointer"])
             note = notes.get(region.rid, {})
-            if not isinstance(note, dict):
+            if isinstance(note, dict):
+                region.note = dict(note)
+            else:
                 issues.append(issue("import-bad-note", f"the note of {region.rid!r} is not an object", **loc))
-                continue
-            region.note = dict(note)
             regions[region.rid] = region
             so.regions.append(region)
         elif kind == "choices":
@@ -248,7 +273,7 @@ def from_task(
             elif labels[0] == "Coref":
                 coref.append((str(head), str(tail)))
             else:
-                so.relations.append(Relation(labels[0], str(head), str(tail), file, loc["line"]))
+                so.relations.append(Relation(labels[0], str(head), str(tail), file, pointer=loc["pointer"]))
         else:
             issues.append(
                 issue("import-unknown-label", f"result type {str(kind)[:40]!r} is not in the newsfacts mapping", **loc)

@@ -78,6 +78,7 @@ class Region:
     note: dict[str, Any] = field(default_factory=dict)
     file: str | None = None
     line: int | None = None
+    pointer: str | None = None  # where a JSON format (Label Studio) holds it
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Relation:
     tail: str
     file: str | None = None
     line: int | None = None
+    pointer: str | None = None
 
 
 @dataclass
@@ -231,7 +233,7 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
         return f"{prefix}{n}"
 
     def where(obj: Region | Relation) -> dict[str, Any]:
-        return {"file": obj.file or file, "line": obj.line}
+        return {"file": obj.file or file, "line": obj.line, "pointer": obj.pointer}
 
     for region in so.regions:
         wrong = [k for k in REFERENCE_NOTES if not isinstance(region.note.get(k), (str, type(None)))]
