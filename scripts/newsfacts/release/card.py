@@ -11,6 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from newsfacts.contract.schema import document_schema
 from newsfacts.docs.citation import bibtex
 from newsfacts.docs.datasheet import section
@@ -152,6 +156,41 @@ def example_row(folder: Path, config: str) -> dict[str, Any] | None:
                 features = Features.from_arrow_schema(parquet.schema_arrow)
                 return _shorten(_labels_as_names(first.to_pylist()[0], dict(features)))
     return None
+
+
+# --- dataset_info: num_bytes as `datasets` counts them -------------------------------------
+
+
+def datasets_nbytes(table: pa.Table) -> int:
+    """The bytes ``datasets`` counts for ``table`` written as one Parquet row group: its
+    ``num_bytes``, the ``nbytes`` of the Arrow table that pyarrow's Parquet reader returns for
+    the row group (``datasets`` sums those over the batches it reads, one per row group).
+
+    Computed from the arrays' lengths, null counts and string sizes (not from their buffers,
+    which differ between a table in memory and one read back): the reader gives a validity
+    bitmap to every array with nulls and to every non-empty integer or float array; offsets
+    count 4 bytes per item (pyarrow's ``nbytes``); an empty array counts nothing. Checked
+    against what ``datasets`` reports on load, in tests/test_card.py.
+    """
+    return sum(_nbytes(chunk) for column in table.columns for chunk in column.chunks)
+
+
+def _nbytes(array: pa.Array) -> int:
+    kind, n = array.type, len(array)
+    if n == 0:
+        return 0
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    size = (n + 7) // 8 if array.null_count or numeric else 0
+    if pa.types.is_struct(kind):
+        return size + sum(_nbytes(child) for child in array.flatten())
+    if pa.types.is_list(kind):
+        return size + 4 * n + _nbytes(pc.list_flatten(array))
+    if pa.types.is_string(kind):
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
+        return size + 4 * n + int(offsets[-1] - offsets[0])
+    if pa.types.is_boolean(kind):
+        return size + (n + 7) // 8
+    return size + n * kind.bit_width // 8
 
 
 # --- the card -------------------------------------------------------------------------------
