@@ -177,3 +177,21 @@ def test_datasets_nbytes_is_the_size_of_the_table_read_back():
         with pq.ParquetFile(buffer) as parquet:
             back = sum(parquet.read_row_group(i).nbytes for i in range(parquet.num_row_groups))
         assert datasets_nbytes(part) == back
+
+
+def test_card_documents_the_ner_tokenisation_and_its_limits():
+    from newsfacts.release.card import NER_TOKENISATION, card_body
+    from newsfacts.release.ner import ner_rows
+
+    header = {"configs": [{"config_name": c} for c in ("documents", "ner")]}
+    body = card_body(
+        metadata=load_metadata(ROOT / "corpus"),
+        datasheet=(ROOT / "DATASHEET.md").read_text(encoding="utf-8"),
+        card_header=header,
+    )
+    assert NER_TOKENISATION in body and "### Tokenisation of `ner`" in body
+    # the table says what the tokeniser does today: check it against the tokeniser
+    doc = json.loads((ROOT / "corpus" / "documents" / "000_5d72bf2b25391026.json").read_text(encoding="utf-8"))
+    tokens = [t for row in ner_rows(doc) for t in row["tokens"]]
+    for run in (["9", "th", "Division"], ["Capt", ".", "Devan", "Zimmerman"], ["Iraq", "’s"], ["army’s"]):
+        assert any(tokens[i : i + len(run)] == run for i in range(len(tokens))), run

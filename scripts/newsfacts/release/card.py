@@ -54,6 +54,36 @@ DERIVED_FIELDS = {
     }
 }
 MAX_STRING, MAX_ITEMS = 160, 1
+#: How the ``ner`` config tokenises (the rules of `newsfacts.release.ner`), and its known limits.
+NER_TOKENISATION = """\
+### Tokenisation of `ner`
+
+The `ner` config splits each document into sentences and tokens by fixed rules (no model), and
+every token keeps its character offsets into the document's `text` (`token_starts`, `token_ends`):
+
+- **Tokens** are runs of digits with inner `,` or `.` (“3,000”, “2.5”); words, with inner
+  apostrophes (“army’s”); and every other character that is not a space, alone (“-”, “.”, “”“).
+  A token is also cut wherever a tagged span starts or ends, so each entity is whole tokens.
+- **Sentences**: a line break ends one; so does `.`, `!` or `?` (and closing quotes) before a
+  space and a capital, digit or opening quote — not after a known abbreviation (“Capt.”, “U.S.”)
+  or an initial, and never inside a tagged span.
+- **Tags**: BIO over the 18 OntoNotes labels, from name mentions and numeric facts (nominal and
+  pronoun mentions stay `O`); of nested spans the outermost wins.
+
+**Known limits**, against the Penn Treebank tokenisation that CoNLL-2003 and OntoNotes 5 use:
+
+| text | `ner` gives | PTB / CoNLL / OntoNotes give |
+|---|---|---|
+| “9th Division” | `9` `th` `Division` (a digit run, then a word) | `9th` `Division` |
+| “Capt. Devan Zimmerman” | `Capt` `.` `Devan` `Zimmerman` | `Capt.` `Devan` `Zimmerman` |
+| “Iraq’s” before a span ends / “army’s” | `Iraq` `’s` / `army’s` (split only where a span ends) | `Iraq` `’s` / `army` `’s` (always) |
+
+A model trained on PTB-style tokens sees these words split differently here; score on character
+offsets (`newsfacts score`) rather than on tokens where that matters. Changing the rules changes
+existing `ner` rows, which the versioning rules allow only in a new MAJOR version; planned for
+it: digits followed by an ordinal suffix (st, nd, rd, th) stay one token; a known abbreviation or
+a chain of initials keeps its final period; a possessive `’s`/`'s` is always its own token.
+"""
 
 
 def answer(datasheet: str, key: str) -> str:
@@ -259,7 +289,8 @@ def card_body(
             if example is not None
             else ""
         )
-        + "".join(f"### Fields of `{c}`\n\n{field_table(c)}\n" for c in configs),
+        + "".join(f"### Fields of `{c}`\n\n{field_table(c)}\n" for c in configs)
+        + (f"\n{NER_TOKENISATION}" if "ner" in configs else ""),
         "## Dataset Creation\n\n### Curation Rationale\n\n"
         + answer(datasheet, "curation")
         + "\n\n### Source Data\n\n#### Data Collection and Processing\n\n"
