@@ -27,6 +27,7 @@ from newsfacts.contract.report import Issue
 from newsfacts.exchange.standoff import (
     ATTRIBUTES,
     RELATIONS,
+    STRICT_JSON,
     Region,
     Relation,
     Standoff,
@@ -276,8 +277,8 @@ def _note(
         out.skip("notes of other types", where["line"], fields[0])
         return
     try:
-        note = json.loads(rest)
-    except (json.JSONDecodeError, RecursionError):
+        note = json.loads(rest, **STRICT_JSON)
+    except (ValueError, RecursionError):  # not JSON, NaN, a 5,000-digit integer, nesting too deep
         note = None
     if isinstance(note, dict):
         out.regions[fields[1]].note.update(note)

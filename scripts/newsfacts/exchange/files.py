@@ -29,6 +29,7 @@ from typing import Any
 from newsfacts.contract.codes import issue
 from newsfacts.contract.documents import dump_document
 from newsfacts.contract.report import Issue, Report
+from newsfacts.exchange.standoff import STRICT_JSON
 
 #: The largest input file read (brat .ann/.txt/.meta.json, Label Studio JSON).
 MAX_INPUT_BYTES = 512 * 2**20
@@ -170,10 +171,6 @@ def _parse_json(text: str, path: Path, report: Report) -> Any:
 _WHITESPACE = " \t\n\r"
 
 
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not JSON")
-
-
 def _json_problem(exc: Exception, text: str, pos: int, file: str) -> Issue:
     if isinstance(exc, json.JSONDecodeError):
         return issue("invalid-json", f"{exc.msg} at column {exc.colno}", file=file, line=exc.lineno)
@@ -185,7 +182,7 @@ def _json_problem(exc: Exception, text: str, pos: int, file: str) -> Issue:
 
 def _parse_json(text: str, path: Path, report: Report) -> Any:
     try:
-        return json.loads(text, parse_constant=_no_constant)
+        return json.loads(text, **STRICT_JSON)
     except (ValueError, RecursionError) as exc:
         report.issues.append(_json_problem(exc, text, 0, str(path)))
     return None
@@ -195,7 +192,7 @@ def iter_tasks(text: str, path: Path, report: Report) -> Iterator[tuple[Any, tup
     """The tasks of a Label Studio file one at a time: (task, its place, its JSON text, its first
     line). A list is parsed item by item, so one task's objects live at a time; problems go to
     ``report``."""
-    decoder = json.JSONDecoder(parse_constant=_no_constant)
+    decoder = json.JSONDecoder(**STRICT_JSON)
     pos, line = 0, 1
 
     def skip(i: int) -> int:

@@ -100,6 +100,22 @@ class Standoff:
     groups: list[list[str]] = field(default_factory=list)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"{text[:20]} is too large for a number")
+    return value
+
+
+#: Options of ``json.loads``/``JSONDecoder`` for imported files: NaN, Infinity and numbers too
+#: large for a float are errors (ValueError), as in every newsfacts JSON file.
+STRICT_JSON: dict[str, Any] = {"parse_constant": _no_constant, "parse_float": _finite}
+
+
 def apply_label_map(so: Standoff, label_map: dict[str, str] | None, *, file: str | None = None) -> list[Issue]:
     """Rename region labels by ``label_map`` (a label mapped to ``DROP`` loses its regions, with
     the relations and coreference links that name them); one warning per dropped label."""
