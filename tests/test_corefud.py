@@ -87,3 +87,22 @@ def test_cli_export_corefud(tmp_path):
     result = CliRunner().invoke(app, ["export", "corefud", str(MINIMAL), "--out", str(tmp_path / "c")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "c" / "valid-minimal.conllu").read_text(encoding="utf-8") == to_corefud(load(MINIMAL))
+
+
+def test_a_mention_across_a_sentence_break_is_named_not_exported():
+    doc = load(MINIMAL)
+    rows = list(ner_rows(doc))
+    start, end = rows[0]["token_starts"][-1], rows[1]["token_ends"][0]
+    doc["mentions"].append(
+        {
+            "id": "M99",
+            "entity_id": "E1",
+            "start": start,
+            "end": end,
+            "text": doc["text"][start:end],
+            "type": "PERSON",
+            "kind": "nominal",
+        }
+    )
+    text = to_corefud(doc)
+    assert "# newsfacts_skipped = mentions across a sentence break: M99" in text.splitlines()

@@ -121,16 +121,18 @@ def _write_failed(out: Path, exc: OSError) -> Issue:
 def regular_file(path: Path) -> Issue | None:
     """Why ``path`` cannot be read as an input file (checked without opening it), or None."""
     try:
-        mode = path.stat().st_mode
+        found = path.stat()
     except OSError as exc:
         return issue("unreadable-file", exc.strerror or str(exc), file=str(path))
-    if not stat.S_ISREG(mode):
+    return _regular(found, path)
+
+
+def _regular(found: os.stat_result, path: Path) -> Issue | None:
+    if not stat.S_ISREG(found.st_mode):
         return issue("unreadable-file", "not a regular file (a FIFO, device or socket is never read)", file=str(path))
-    if path.stat().st_size > MAX_INPUT_BYTES:
+    if found.st_size > MAX_INPUT_BYTES:
         return issue(
-            "input-too-large",
-            f"{path.stat().st_size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes",
-            file=str(path),
+            "input-too-large", f"{found.st_size:,} bytes; the limit is {MAX_INPUT_BYTES:,} bytes", file=str(path)
         )
     return None
 
@@ -140,11 +142,15 @@ def _read_text(path: Path, report: Report) -> str | None:
     if refused is not None:
         report.issues.append(refused)
         return None
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_INPUT_BYTES + 1)
+    try:  # opened without blocking, and checked again: it may have been swapped for a FIFO since
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as handle:
+            refused = _regular(os.fstat(handle.fileno()), path)
+            data = b"" if refused else handle.read(MAX_INPUT_BYTES + 1)
     except OSError as exc:
         report.issues.append(issue("unreadable-file", exc.strerror or str(exc), file=str(path)))
+        return None
+    if refused is not None:
+        report.issues.append(refused)
         return None
     if len(data) > MAX_INPUT_BYTES:  # it grew since stat
         report.issues.append(issue("input-too-large", f"more than {MAX_INPUT_BYTES:,} bytes", file=str(path)))
