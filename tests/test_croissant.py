@@ -47,7 +47,8 @@ def test_metadata_and_rai_fields(release):
     doc = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
     datasheet = (ROOT / "DATASHEET.md").read_text(encoding="utf-8")
     assert doc["conformsTo"] == "http://mlcommons.org/croissant/1.0"
-    assert doc["version"] == "1.0.0" and doc["datePublished"] == "2026-11-24"
+    metadata = json.loads((ROOT / "corpus" / "metadata.json").read_text(encoding="utf-8"))
+    assert doc["version"] == metadata["version"] and doc["datePublished"] == metadata["date_released"]
     assert "url" not in doc  # no public URL exists: none is invented
     for prop, keys in RAI.items():
         assert doc[prop] == "\n\n".join(section(datasheet, k) for k in keys)

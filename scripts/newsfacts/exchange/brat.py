@@ -78,7 +78,7 @@ def brat_conf() -> str:
     one span): one ``<OVERLAP>`` rule allows every kind (contain, equal, cross) between any
     two of our types.
     """
-    from newsfacts.exchange.standoff import ATTRIBUTES, LABELS, RELATION_ARGS, attribute_values
+    from newsfacts.exchange.standoff import ATTRIBUTES, LABELS, QUOTE_ANCHORS, RELATION_ARGS, attribute_values
 
     entities = "\n".join(LABELS)
     relations = "\n".join(
@@ -89,7 +89,7 @@ def brat_conf() -> str:
             "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
         ]
     )
-    targets = {"mention": "|".join(LABELS[:18]), "quote": "QuoteCue", "numeric_fact": "NumericFact"}
+    targets = {"mention": "|".join(LABELS[:18]), "quote": QUOTE_ANCHORS, "numeric_fact": "NumericFact"}
     attributes = "\n".join(
         f"{name}\tArg:{targets[layer]}, Value:{'|'.join(attribute_values(name))}" for name, layer in ATTRIBUTES.items()
     )

@@ -12,7 +12,8 @@ Mapping (the same in every format):
 * quote → its cue is the anchor region ``QuoteCue`` (attribute ``QuoteKind``; note
   ``{"id", "speaker_entity_id"[, "confidence"]}``); source and content are regions
   ``QuoteSource`` / ``QuoteContent`` (several spans = a discontinuous region) linked from the
-  cue by relations ``Source`` / ``Content``.
+  cue by relations ``Source`` / ``Content``. A quote with no cue (attributed by layout alone)
+  is anchored on its content region instead, which then carries the attribute and the note.
 * numeric fact → region ``NumericFact`` (attributes ``Approximation``, ``QuantityKind``,
   ``OntoNotesType``; note ``{"id", "value", "low", "high", "interval_rule", "unit",
   "unit_text", "measured_entity_id"[, "confidence"]}``); its measured span is a region
@@ -39,12 +40,14 @@ ONTONOTES = tuple(document_schema()["$defs"]["ontonotes_label"]["enum"])
 QUOTE_ROLES = {"source": ("QuoteSource", "Source"), "content": ("QuoteContent", "Content")}
 LABELS = (*ONTONOTES, "QuoteCue", "QuoteSource", "QuoteContent", "NumericFact", "Measured")
 RELATIONS = ("Source", "Content", "Measures", "StatedIn")
-#: Each relation's (Arg1, Arg2) labels: a relation between other labels does not map.
+#: Each relation's (Arg1, Arg2) labels, alternatives joined by "|" (brat's notation): a relation
+#: between other labels does not map. A quote's anchor is its cue, or its content when it has no cue.
+QUOTE_ANCHORS = "QuoteCue|QuoteContent"
 RELATION_ARGS = {
-    "Source": ("QuoteCue", "QuoteSource"),
+    "Source": (QUOTE_ANCHORS, "QuoteSource"),
     "Content": ("QuoteCue", "QuoteContent"),
     "Measures": ("NumericFact", "Measured"),
-    "StatedIn": ("NumericFact", "QuoteCue"),
+    "StatedIn": ("NumericFact", QUOTE_ANCHORS),
 }
 #: Labels of the regions that exist only as the second argument of a relation.
 ROLE_LABELS = {"QuoteSource": "Source", "QuoteContent": "Content", "Measured": "Measures"}
@@ -178,9 +181,11 @@ def to_standoff(doc: dict[str, Any]) -> Standoff:
     out.groups = [ids for ids in by_entity.values() if len(ids) > 1]
     for q in doc["quotes"]:
         note = {"id": q["id"], "speaker_entity_id": q["speaker_entity_id"], **_optional(q, "confidence")}
-        out.regions.append(Region(q["id"], "QuoteCue", _spans(q["cue"]), {"QuoteKind": q["kind"]}, note))
+        anchored = "cue" if q["cue"] else "content"
+        label = "QuoteCue" if q["cue"] else "QuoteContent"
+        out.regions.append(Region(q["id"], label, _spans(q[anchored]), {"QuoteKind": q["kind"]}, note))
         for role, (label, relation) in QUOTE_ROLES.items():
-            if q[role]:
+            if q[role] and role != anchored:
                 rid = f"{q['id']}.{role}"
                 out.regions.append(Region(rid, label, _spans(q[role])))
                 out.relations.append(Relation(relation, q["id"], rid))
@@ -195,6 +200,16 @@ def to_standoff(doc: dict[str, Any]) -> Standoff:
         if f["quote_id"] is not None:
             out.relations.append(Relation("StatedIn", f["id"], f["quote_id"]))
     return out
+
+
+def _relation_fits(relation: str, head: str, tail: str) -> bool:
+    arg1, arg2 = RELATION_ARGS[relation]
+    return head in arg1.split("|") and tail in arg2.split("|")
+
+
+def _is_anchor(region: Region) -> bool:
+    """A content region that anchors a quote with no cue (it carries the quote's kind)."""
+    return region.label == "QuoteContent" and "QuoteKind" in region.attrs
 
 
 def _optional(record: dict[str, Any], key: str) -> dict[str, Any]:
@@ -292,6 +307,7 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
         )
     heads: dict[tuple[str, str], list[Region]] = {}
     linked: set[str] = set()
+    contents: set[str] = set()  # the content regions a cue links to (the others anchor a cue-less quote)
     for rel in so.relations:
         missing = [x for x in (rel.head, rel.tail) if x not in regions]
         if rel.label not in RELATIONS:
@@ -302,7 +318,7 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
             issues.append(
                 issue("import-unknown-reference", f"relation {rel.label} names unknown {missing[0]!r}", **where(rel))
             )
-        elif (regions[rel.head].label, regions[rel.tail].label) != RELATION_ARGS[rel.label]:
+        elif not _relation_fits(rel.label, regions[rel.head].label, regions[rel.tail].label):
             arg1, arg2 = RELATION_ARGS[rel.label]
             issues.append(
                 issue(
@@ -315,8 +331,10 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
         else:
             heads.setdefault((rel.head, rel.label), []).append(regions[rel.tail])
             linked.add(rel.tail)
+            if rel.label == "Content":
+                contents.add(rel.tail)
     for region in so.regions:
-        if region.label in ROLE_LABELS and region.rid not in linked:
+        if region.label in ROLE_LABELS and region.rid not in linked and not _is_anchor(region):
             relation = ROLE_LABELS[region.label]
             issues.append(
                 issue(
@@ -384,11 +402,14 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
             mention = {"id": note.get("id") or fresh("M"), "entity_id": entity_id, **spans[0]}
             mention.update(type=region.label, kind=region.attrs.get("Kind", "name"), **_optional(note, "confidence"))
             mentions.append(mention)
-        elif region.label == "QuoteCue":
+        elif region.label == "QuoteCue" or (_is_anchor(region) and region.rid not in contents):
             quote: dict[str, Any] = {"id": note.get("id") or fresh("Q"), "kind": region.attrs.get("QuoteKind")}
             quote["source"] = [s for r in heads.get((region.rid, "Source"), []) for s in span_dicts(r)]
-            quote["cue"] = spans
-            quote["content"] = [s for r in heads.get((region.rid, "Content"), []) for s in span_dicts(r)]
+            if region.label == "QuoteCue":
+                quote["cue"] = spans
+                quote["content"] = [s for r in heads.get((region.rid, "Content"), []) for s in span_dicts(r)]
+            else:  # a quote with no cue, anchored on its content
+                quote["cue"], quote["content"] = [], spans
             quote["speaker_entity_id"] = note.get("speaker_entity_id")
             quote.update(_optional(note, "confidence"))
             quotes.append(quote)
@@ -420,7 +441,7 @@ def from_standoff(so: Standoff, *, file: str | None = None) -> tuple[dict[str, A
             facts.append(fact)
     for region in so.regions:
         for name in region.attrs:
-            wanted = {"mention": region.label in ONTONOTES, "quote": region.label == "QuoteCue"}
+            wanted = {"mention": region.label in ONTONOTES, "quote": region.label in QUOTE_ANCHORS.split("|")}
             wanted["numeric_fact"] = region.label == "NumericFact"
             if name not in ATTRIBUTES or not wanted[ATTRIBUTES[name]]:
                 issues.append(
