@@ -207,12 +207,56 @@ CODES: dict[str, Code] = {
     ),
     # exchange: importing brat / Label Studio files (newsfacts import)
     "import-malformed-line": Code(
-        "exchange", "error", "The line does not follow the format (brat: ID<TAB>annotation<TAB>text); fix or remove it."
+        "exchange", "error", "The line does not follow brat's format (ID<TAB>annotation<TAB>text); fix or remove it."
+    ),
+    "import-bad-task": Code(
+        "exchange",
+        "error",
+        'A Label Studio task is {"data": {"text": …}, "annotations": [{"result": […]}]}, each result '
+        '{"id", "from_name", "to_name", "type", "value"}, as Label Studio exports or imports them.',
     ),
     "import-unknown-label": Code(
         "exchange",
         "error",
-        "Use a label of the newsfacts mapping: the 18 OntoNotes types, QuoteCue/QuoteSource/QuoteContent, NumericFact, Measured (see newsfacts/standoff.py).",
+        "Use a label of the newsfacts mapping (the 18 OntoNotes types, QuoteCue/QuoteSource/QuoteContent, NumericFact, "
+        "Measured; see newsfacts/exchange/standoff.py), or map other schemes' labels with --label-map FROM=TO,… "
+        "(a file or inline; TO '-' drops a label).",
+    ),
+    "import-bad-relation": Code(
+        "exchange",
+        "error",
+        "Source and Content run from a QuoteCue to a QuoteSource / QuoteContent, Measures from a NumericFact to a "
+        "Measured span, StatedIn from a NumericFact to a QuoteCue: relink the relation.",
+    ),
+    "import-orphan-region": Code(
+        "exchange",
+        "error",
+        "A QuoteSource, QuoteContent or Measured span belongs to a quote cue or numeric fact: link it with its "
+        "relation (Source, Content, Measures) or delete it.",
+    ),
+    "import-skipped": Code(
+        "exchange",
+        "warning",
+        "Valid in the tool's format, but the newsfacts mapping has no place for it; it was left out of the document.",
+    ),
+    "bad-label-map": Code(
+        "exchange",
+        "fatal",
+        "--label-map is FROM=TO pairs, inline and comma-separated or one per line in a file (or a JSON object); "
+        "TO is a newsfacts label or '-' to drop FROM.",
+    ),
+    "input-too-large": Code(
+        "exchange",
+        "fatal",
+        "The file is larger than the importer reads; split it (Label Studio: export fewer tasks per file).",
+    ),
+    "output-exists": Code(
+        "exchange", "fatal", "--out names an existing file; name a folder (new, or one to write into)."
+    ),
+    "output-write-failed": Code(
+        "exchange",
+        "fatal",
+        "Check that --out is writable and the disk has room; nothing was written (files already there are unchanged).",
     ),
     "import-bad-offsets": Code(
         "exchange",
