@@ -53,45 +53,46 @@ MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "
 
 
 def quoted_stretches(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quoted stretch, quotation marks included, paired within a paragraph."""
+    """(start, end) of each quoted stretch, quotation marks included, paired within a paragraph.
+
+    A straight mark opens when text follows it and a space (or nothing) precedes it, and closes
+    when text precedes it and a space or punctuation follows; “ only opens and ” only closes. A
+    mark left open runs to the paragraph's end, and a paragraph that then starts without an
+    opening mark but holds a closing one continues it (a quotation over several paragraphs).
+    """
     out: list[tuple[int, int]] = []
+    carry = False
     for p_start, p_end in paragraphs(text):
         para = text[p_start:p_end]
-        marks = [m for m in re.finditer(r"[“”\"]|``|''", para)]
-        i, opening = 0, None
-        while i < len(marks):
-            m = marks[i]
-            c = m.group()
+        opening: re.Match[str] | None = None
+        first = True
+        for m in re.finditer(r"[“”\"]|``|''", para):
+            c, before, after = m.group(), para[m.start() - 1 : m.start()], para[m.end() : m.end() + 1]
+            can_open = c in ("“", "``") or (
+                c != "”" and after not in ("", " ", "\t") and (before in ("", " ", "\t") or before in "([{:—–-/")
+            )
+            can_close = c in ("”", "''") or (c == '"' and before not in ("", " ", "\t"))
+            if c == "''" and can_open and before in ("", " ", "\t", ":"):
+                can_close = False
             if opening is None:
-                if c in ("”",):
-                    i += 1
-                    continue
-                opens_here = re.match(r"[\s:(]|$", para[m.start() - 1 : m.start()]) and re.match(
-                    r"\w", para[m.end() : m.end() + 1]
-                )
-                if (c == "''" and not opens_here) or (
-                    c == '"' and re.match(r"\w", para[m.start() - 1 : m.start()] or " ")
-                ):
-                    i += 1  # a closing mark (or an inch sign) with nothing open
-                    continue
-                opening = m
-            else:
-                closes = (
-                    (opening.group() == "“" and c in '”"')
-                    or (opening.group() == '"' and c in '"”')
-                    or (opening.group() in ("``", "''") and c == "''")
-                )
-                if closes:
-                    out.append((p_start + opening.start(), p_start + m.end()))
-                    opening = None
-            i += 1
-        if opening is not None and len(para) - opening.end() > 20:
+                if can_open:
+                    opening = m
+                elif can_close and first and carry:
+                    out.append((p_start, p_start + m.end()))  # the end of a quotation from the paragraph before
+            elif can_close and (opening.group() != "``" or c == "''"):
+                out.append((p_start + opening.start(), p_start + m.end()))
+                opening = None
+            elif can_open:
+                opening = m  # the mark before never closed: start again here
+            first = False
+        carry = opening is not None and len(para) - opening.end() > 20
+        if carry:
             out.append((p_start + opening.start(), p_end))  # a quotation continued in the next paragraph
     return out
 
 
 def _interior(text: str, start: int, end: int) -> dict[str, Any] | None:
-    a = start + (2 if text.startswith(("``", "''"), start) else 1)
+    a = start + (2 if text.startswith(("``", "''"), start) else 1 if text[start] in QUOTE_CHARS else 0)
     b = end - (2 if text.startswith("''", end - 2) else 1) if text[end - 1] in QUOTE_CHARS + "'" else end
     return span(text, a, b, strip=",.;:")
 
@@ -391,7 +392,7 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                     else:
                         src = source_before(text, m.start(), floor)
                     attributed = ("direct", src, m)
-            if attributed is None and not lead.strip(" \t") and sentence[0] >= s_start - 1:
+            if attributed is None and sentence[0] >= s_start - 1:
                 attributed = _cue_of_previous_sentence(text, sents, s_start, used_cues)
         if attributed is not None:
             kind, src, m = attributed
@@ -425,9 +426,10 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
 
 def _cue_of_previous_sentence(text: str, sents: Spans, start: int, used: set[int]):
     """“X issued a statement regarding …. "…"”: the cue of the sentence before, when it reports nothing itself."""
-    prev = sents.at(start - 2, (-1, -1))
-    if prev[0] < 0 or "\n" in text[prev[1] : start]:
-        return None
+    gap = re.search(r"\s*$", text[max(0, start - 20) : start])
+    prev = sents.at(start - len(gap.group()) - 1, (-1, -1))
+    if prev[0] < 0 or ("\n" in text[prev[1] : start] and not text[: prev[1]].rstrip().endswith(":")):
+        return None  # across a line break only after a colon (“… tweeted:”)
     for m in cue_pattern().finditer(text, *prev):
         if m.start() in used or not _is_cue(text, m, prev, next_to_quote=True):
             continue
@@ -452,6 +454,30 @@ def _continues(text: str, previous_end: int, start: int) -> bool:
         return True
     # “…,” he said. “…” — the attribution of the quote before sits between
     return len(between) < 120 and bool(cue_pattern().search(between)) and not re.search(r"[\"“”]", between)
+
+
+def _coordinated(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) -> dict[str, Any] | None:
+    """“X said A, and said B”: a second quote of the same source; the first one's content ends before “and”."""
+    for q in reversed(quotes):
+        if not (q["cue"] and q["source"] and sentence[0] <= q["cue"][0]["start"] < m.start()):
+            continue
+        last = q["content"][-1]
+        if not last["start"] < m.start() < last["end"]:
+            return None
+        cut = re.search(r"(?:,\s*|\s)and\s+(?:also\s+|then\s+)?$", text[last["start"] : m.start()])
+        trimmed = span(text, last["start"], last["start"] + cut.start()) if cut else None
+        rest = m.end()
+        that = re.compile(r"\s*,?\s*that\s+").match(text, rest, sentence[1])
+        content = span(text, that.end() if that else rest, sentence[1])
+        if trimmed is None or content is None:
+            return None
+        q["content"][-1] = trimmed
+        q["kind"] = _kind(q["content"])
+        new = _quote("indirect", dict(q["source"][0]), [_cue_span(text, m)], [content], 0.5)
+        if new is not None:
+            new["kind"] = _kind(new["content"])
+        return new
+    return None
 
 
 def _kind(contents: list[dict[str, Any]]) -> str:
@@ -504,6 +530,10 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
     src = source_before(text, m.start(), s_start)
     second = None
     inverted = False
+    if src is None and re.search(
+        r"(?:,\s*|\s)and\s+(?:also\s+|then\s+)?$", text[max(s_start, m.start() - 15) : m.start()]
+    ):
+        return _coordinated(text, m, sentence, quotes)
     if src is None:
         before = text[s_start : m.start()].rstrip()
         if before.endswith(","):
