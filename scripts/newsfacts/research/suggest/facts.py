@@ -65,7 +65,10 @@ SCORE_WORDS = re.compile(
     r"lead|leading|led|trail\w*|up|victory|match|game|final|result|half|scoreboard|putting|put)\b",
     re.IGNORECASE,
 )
-SCORING_UNITS = ("goal", "point", "run", "try", "wicket", "basket", "touchdown", "set", "game")
+SCORING_UNITS = ("goal", "point", "run", "try", "wicket", "basket", "touchdown")
+#: Words after a count of people with no noun (“all six aboard”, “Hundreds dead”): ``{person}``.
+PEOPLE_STATES = {"aboard", "dead", "killed", "injured", "wounded", "missing", "died", "hurt", "arrested", "detained",
+                 "displaced", "evacuated", "rescued", "survived", "homeless"}  # fmt: skip
 PEOPLE = {"people", "persons", "person", "men", "women", "man", "woman", "children", "child", "adults", "individuals"}
 IRREGULAR_PLURALS = {"people": "person", "children": "child", "men": "man", "women": "woman", "police": "police"}
 _NOT_NOUN = {
@@ -209,13 +212,17 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
             continue
         if sentence not in sporty:
             sporty[sentence] = SCORE_WORDS.search(text, *sentence) is not None
-        if not sporty[sentence]:
+        between_names = re.search(r"[A-Z][\w’'-]*\s$", text[max(0, m.start() - 30) : m.start()]) and re.match(
+            r"\s[A-Z]", text[m.end() : m.end() + 2]
+        )
+        if not (sporty[sentence] or between_names):
             continue
         if re.match(r"\s+to\s+", m.group(2)) and not re.search(r"\b(?:won|lost|beat|defeated)\s+$", text[: m.start()]):
             continue
         for g in (1, 3):
             fact = _fact(text, m.start(g), m.end(g), Decimal(m.group(g)), rules["exact"], 0.7)
             fact["unit"] = scoring
+            fact["_score"] = True
             keep(fact)
     # 2. magnitude words (“tens of thousands”, “a handful”), longest trigger first
     by_trigger = {t: rule for t, rule in _triggers()["magnitude"]}
@@ -237,8 +244,10 @@ def suggest_numeric_facts(text: str) -> list[dict[str, Any]]:
         if _point_in_time(text, start, end, value) or _in_name(text, start, end):
             continue
         word = text[start:end].lower()
-        if word == "one" and not (unit_at(text, end) or _noun_follows(text, end)):
-            continue  # “one” as a pronoun: not counted
+        if word == "one" and not (unit_at(text, end) or _approximator_start(text, start)[1]):
+            continue  # “one” as a pronoun or an article (“one poster”): not counted
+        if _identifier(text, start, end):
+            continue
         if re.match(
             r"\s+of\s+(?:the|them|these|those|its|his|her|their|our|us|you)\b", text[end : end + 12]
         ) and word in (
@@ -277,6 +286,17 @@ def _approximator_start(text: str, start: int) -> tuple[int, dict[str, Any] | No
     if before.endswith("~"):
         return start - 1, interval_rules()["about"]
     return start, None
+
+
+def _identifier(text: str, start: int, end: int) -> bool:
+    """A number naming something, not counting it: after a plural noun (“police posts 542 and 543”),
+    or after “the” before a relative clause (“the 747, which …”)."""
+    before = text[max(0, start - 25) : start]
+    m = re.search(r"\b([a-z]+)\s$", before)
+    plural = m and m.group(1).endswith("s") and not m.group(1).endswith("ss") and m.group(1) not in _NOT_NOUN
+    if plural and not unit_at(text, end) and not _noun_follows(text, end):
+        return True
+    return bool(re.search(r"\bthe\s$", before)) and bool(re.match(r",\s+(?:which|who|that)\b", text[end : end + 8]))
 
 
 def _noun_follows(text: str, pos: int) -> bool:
@@ -491,6 +511,8 @@ def _ratios(text: str, taken: Taken, rules) -> list[dict[str, Any]]:
             continue
         before = text[max(0, start - 20) : start].lower()
         if m.group(2):
+            if not re.match(r"\s*(?:of\b|as\b|more\b|less\b|than\b|[,.;:)]|$)", text[end : end + 6]):
+                continue  # “a third goal”: an ordinal
             value = Decimal(1) / parts[m.group(2).lower()]
         elif m.group(3):
             if not re.match(r"\s+(?:of|the|a|an|as|its|their|his|her)\b", text[end : end + 6]):
@@ -542,7 +564,7 @@ def _singular(word: str) -> str:
 def _unit_name(words: list[str]) -> str:
     if words[-1].lower() in PEOPLE:
         return "person"
-    return re.sub(r"[^a-z0-9_]", "", _singular(words[-1]).replace("-", "_")) or "thing"
+    return re.sub(r"[^a-z0-9_]", "", _singular(words[-1]).replace("-", "_")).strip("_") or "thing"
 
 
 def _noun_phrase(text: str, pos: int, limit: int, *, need_of: bool = False) -> tuple[int, int] | None:
@@ -600,7 +622,16 @@ def _counted(text: str, facts: list[dict[str, Any]], sents: Spans) -> None:
         kind = fact["quantity_kind"]
         if (kind in ("count", "money") and fact["unit"] == "1") or kind == "money":
             _add_rate(text, fact, sentence)
-        if fact["quantity_kind"] in ("count", "rate", "money") and not fact["unit"].startswith("{goal"):
+        if fact.pop("_score", False):
+            continue  # a score counts what is scored, not the noun after it
+        if fact["quantity_kind"] in ("count", "rate", "money"):
+            after = re.match(r"\s+([a-z]+)", text[fact["end"] : fact["end"] + 20])
+            if after and after.group(1) in PEOPLE_STATES and fact["unit"] == "1":
+                fact["unit"] = "{person}"
+                continue
+            if after and after.group(1) == "times" and fact["unit"] == "1":
+                fact["unit"] = "{occasion}"
+                continue
             plural = fact["approximation"] == "vague" and fact["text"].lower().endswith("s")
             span = _noun_phrase(text, fact["end"], sentence[1], need_of=plural)
             if span is None and fact["quantity_kind"] != "money":

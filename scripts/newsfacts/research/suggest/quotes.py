@@ -38,6 +38,9 @@ LOWER_TITLES = {"coauthor", "co-author", "spokesman", "spokeswoman", "spokespers
                 "president", "professor", "senator", "author", "researcher", "scientist", "officer", "official",
                 "chairman", "secretary", "chief", "coach", "captain", "leader", "analyst", "expert", "lawyer",
                 "blogger", "mayor", "governor", "founder", "co-founder", "ceo", "editor", "commissioner", "agency"}  # fmt: skip
+#: Singular nouns that name a speaking group or a document without a determiner (“media have said”).
+COLLECTIVE = {"media", "police", "staff", "government", "press", "public", "military", "army", "court", "council",
+              "committee", "ministry", "agency", "management", "research", "data", "evidence", "analysis"}  # fmt: skip
 #: Lower-case words after a cue that are not a title before the name (“said on Tuesday Smith”).
 NOT_PREMODIFIERS = {"on", "in", "at", "that", "yesterday", "today", "then", "also", "last", "recently", "earlier",
                     "later", "to", "from", "by", "with", "this", "after", "before", "of", "for", "and", "but"}  # fmt: skip
@@ -159,7 +162,10 @@ def source_before(text: str, end: int, floor: int) -> tuple[int, int] | None:
     )
     if head.lower() in ("it", "which", "that", "this"):
         return None if head.lower() != "it" else (kept[-1].start(), kept[-1].end())
-    if not (head[0].isupper() or head.lower() in PRONOUNS or head.lower().endswith("s") or determined):
+    named = any(k.group()[0].isupper() for k in kept)
+    if not (
+        named or head.lower() in PRONOUNS or head.lower().endswith("s") or determined or head.lower() in COLLECTIVE
+    ):
         return None  # a bare lower-case singular word is rarely a speaker
     return kept[0].start(), kept[-1].end()
 
@@ -368,7 +374,6 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
             floor = (
                 sentence[0] if sentence[0] < s_start else max(paras.at(s_start, (s_start, s_end))[0], s_start - 1500)
             )
-            lead = text[floor:s_start]
             for m in cues_between(floor, s_start):
                 if m.end() > s_start or not _is_cue(text, m, (floor, s_start), next_to_quote=True):
                     continue
@@ -495,7 +500,8 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
             return None
         rest = re.compile(r"[^,.;]*?,\s*").match(text, src[1], s_end)
         before = text[first : m.start()].rstrip()
-        if before.endswith(",") and len(before.split()) >= 3:  # CONTENT, according to X.
+        at_end = not text[src[1] : s_end].strip(' .!?"”')
+        if (before.endswith(",") or at_end) and len(before.split()) >= 3:  # CONTENT, according to X.
             return _quote("indirect", _sp(text, src), [cue], [span(text, first, m.start())], 0.5)
         if rest is None:
             return None
