@@ -49,6 +49,9 @@ AMBIGUOUS = {
     "maintained", "maintains", "feel", "feels", "think", "thinks", "believe", "believes", "hoped", "feared",
     "ordered", "thought", "felt", "projected", "calculated", "guess", "judged", "posted",
     "showed", "shown", "added", "noted", "stated", "reported", "claimed", "estimated", "ruled",
+    "tweeted", "concerned", "concern", "concerns", "suspect", "suspected", "suspects", "reckon", "reckoned",
+    "insinuated", "quoted", "cited", "cite", "cites", "writing", "wrote", "write", "writes", "conceded",
+    "concede", "announced", "announce", "announces", "asked", "ask", "asks", "demanded", "urged", "urge", "urges", "described", "describe", "describes", "mentioned", "mention",
 }  # fmt: skip
 #: Cues of several words (the whole match is the cue span).
 PHRASES = (

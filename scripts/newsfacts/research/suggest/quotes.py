@@ -45,6 +45,10 @@ COLLECTIVE = {"media", "police", "staff", "government", "press", "public", "mili
 NOT_PREMODIFIERS = {"on", "in", "at", "that", "yesterday", "today", "then", "also", "last", "recently", "earlier",
                     "later", "to", "from", "by", "with", "this", "after", "before", "of", "for", "and", "but"}  # fmt: skip
 _WORD = re.compile(r"[\w’'.&/-]+|\"[^\"\n]{1,40}\"")
+ADDRESSEE = (
+    r"(?:\s+(?:reporters|journalists|the\s+press|(?:the|a|an)\s+[\w-]+(?:\s+[\w-]+)?|[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*"
+    r"|him|her|them|us|me|[a-z]+\s+[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*))"
+)
 ADDRESSEE_VERBS = {"told", "tell", "tells", "telling", "warned", "warns", "assured", "informed", "reminded",
                    "advised", "promised", "asked", "urged"}  # fmt: skip
 QUOTE_CHARS = '"“”'
@@ -217,9 +221,33 @@ def source_after(text: str, start: int, ceiling: int) -> tuple[int, int] | None:
 # --- the cue test -------------------------------------------------------------------------------
 
 
+#: Ambiguous forms that are speech verbs whenever they are verbs: a clause may follow them without
+#: “that” (“North Korea stated it would …”, “The results show the camp kept …”).
+SAYING = {
+    "states", "state", "stated", "reports", "report", "reported", "claims", "claim", "claimed", "notes", "note",
+    "noted", "estimates", "estimate", "estimated", "answers", "answered", "comments", "commented", "tweets",
+    "feel", "feels", "felt", "think", "thinks", "thought", "believe", "believes", "believed", "fears", "feared",
+    "hope", "hopes", "hoped", "found", "finds", "find", "show", "shows", "showed", "shown", "read", "reads",
+    "expect", "expects", "expected", "rules", "ruled", "suspect", "suspects", "suspected", "reckon", "reckoned",
+}  # fmt: skip
+#: Verbs that report a question only with a wh- or that-clause (“asked whether …”; not “asked to …”).
+ASKING = {"ask", "asks", "asked", "asking", "wonder", "wonders", "wondered", "question", "questions", "questioned",
+          "concede", "concedes", "conceded", "announce", "announces", "announced", "maintain", "maintains",
+          "maintained", "order", "orders", "ordered", "call", "calls", "called", "decide", "decided", "determine",
+          "determined", "establish", "established", "demand", "demands", "demanded"}  # fmt: skip
+_CLAUSE_AFTER = re.compile(r"\s*(?:,\s*)?[\"“:]|\s+(?:\w+\s+){0,3}?(?:that|how|why|whether|what|who|if|when|where)\b")
+_NOUN_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)|\d)\s+$",
+    re.IGNORECASE,
+)
+
+
+_COMPOUND_BEFORE = re.compile(r"\b(?:the|a|an|its|his|her|their|our|this)\s+(?:[a-z-]*[^s\W]\s+){1,2}$", re.IGNORECASE)
+
+
 def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_quote: bool = False) -> bool:
     """Whether a lexicon match is a cue here; ``next_to_quote``: right by a quotation mark, where
-    the position is evidence enough for the ambiguous forms."""
+    the position is evidence enough for the ambiguous forms (unless a determiner makes them nouns)."""
     word = (m.group("verb") or m.group("phrase") or "").split()[-1]
     lower = word.lower()
     whole = m.group().lower()
@@ -227,76 +255,40 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_q
         return True
     if word[0].isupper() and m.start() > sentence[0] and not re.search(r"[\"“:]\s*$", text[sentence[0] : m.start()]):
         return False  # “the United States”, “Reports” in a name
-    if re.match(r"(?:is|are|was|were|been|be)\s", whole) and not re.match(
+    if re.search(r"\b(?:is|are|was|were|been|be|being)\s+\w+$", whole) and not re.match(
         r"\s+(?:that|to)\b", text[m.end() : m.end() + 5]
     ):
-        return lower in ("accused", "charged", "concerned", "quoted")  # passives, but for accusations
-    after = text[m.end() : m.end() + 40]
+        return lower in ("accused", "charged", "concerned")  # passives, but for accusations and feelings
+    after = text[m.end() : m.end() + 80]
     if re.match(r"\s+by\b", after):
         return False  # “announced by X”: passive
-    if lower in AMBIGUOUS and not next_to_quote:
-        before = text[max(sentence[0], m.start() - 20) : m.start()]
-        if (
-            re.search(
-                r"\b(?:the|a|an|its|his|her|their|our|these|those|this|recent|new|media|of|in|on|for|with)\s+$",
-                before,
-                re.IGNORECASE,
-            )
-            and whole == lower
-        ):
-            return False  # a noun: “the reports”, “media reports”
-        return bool(
-            re.match(r"\s*(?:,\s*)?[\"“:]|\s+(?:that|how|why|whether|what|who|if)\b", after)
-            or (
-                re.match(
-                    r"\s+(?:he|she|they|it|we|I|there|the|a|an|this|these|those|his|her|their|its|our|some|no|[A-Z]\w*|\d)\b",
-                    after,
-                )
-                and lower
-                not in (
-                    "called",
-                    "calls",
-                    "call",
-                    "ordered",
-                    "order",
-                    "orders",
-                    "read",
-                    "continue",
-                    "continued",
-                    "continues",
-                    "judge",
-                    "judged",
-                    "found",
-                    "find",
-                    "finds",
-                    "shows",
-                    "show",
-                    "showed",
-                    "shown",
-                    "expected",
-                    "expect",
-                    "expects",
-                    "decided",
-                    "determined",
-                    "established",
-                    "project",
-                    "projected",
-                    "post",
-                    "posted",
-                    "posts",
-                    "add",
-                    "added",
-                    "adds",
-                )
-            )
-            or (
-                lower in ("found", "finds", "shows", "show", "showed", "added", "adds")
-                and re.match(
-                    r"\s+(?:that|the|a|an|\w+\s+(?:is|are|was|were|has|have|had|will|would|could|may|can|caused|exceeded))\b",
-                    after,
-                )
-            )
+    before = text[max(sentence[0], m.start() - 20) : m.start()]
+    if lower in AMBIGUOUS | ASKING and whole == lower:
+        if _NOUN_BEFORE.search(before):
+            return False  # a noun: “the reports”, “media reports”, “50 questions”
+        if _COMPOUND_BEFORE.search(before) and not _CLAUSE_AFTER.match(after):
+            return False  # “a blog post”, “the press release”
+    if next_to_quote:
+        return True
+    if lower not in ("asked", "ask", "asks") and re.search(r"[\"“]\w", text[m.end() : min(sentence[1], m.end() + 150)]):
+        return True  # a quotation follows in the sentence: “described X as "…"”, “cited …: "…"”
+    if lower in ASKING:
+        return bool(_CLAUSE_AFTER.match(after))
+    if lower in AMBIGUOUS:
+        if _CLAUSE_AFTER.match(after):
+            return True
+        if lower not in SAYING:
+            return False
+        subject = re.match(
+            r"\s+(?:he|she|they|it|we|I|there|the|a|an|this|these|those|his|her|their|its|our|some|no|[A-Z]\w*|\d)\b",
+            after,
         )
+        clause = re.match(
+            r"\s+(?:[\w’',-]+\s+){0,7}?(?:is|are|was|were|has|have|had|will|would|could|may|can|might|must|should|"
+            r"do|does|did|lose|loses|\w+ed)\b",
+            after,
+        )
+        return bool(subject and clause)
     return True
 
 
@@ -379,12 +371,14 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                     continue
                 rest = text[m.end() : s_start]
                 addressee = (
-                    re.fullmatch(r"\s*(?:[^,:\"“]{0,40}?)\s*[,:]?\s*", rest)
+                    re.fullmatch(ADDRESSEE + r"?\s*[,:]?\s*", rest)
                     if m.group().split()[-1].lower() in ADDRESSEE_VERBS
                     else None
                 )
                 if (
-                    re.fullmatch(r"\s*(?:that\s*)?[,:]?\s*", rest)
+                    re.fullmatch(
+                        r"\s*(?:that\s*)?[,:]?\s*|\s+(?:in|on|via|through|at|from)\s+[^,:\"“]{1,40}?\s*[,:]?\s*", rest
+                    )
                     or addressee
                     or (
                         m.group("phrase")
@@ -396,6 +390,8 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                         src = source_after(text, m.end(), s_start)
                     else:
                         src = source_before(text, m.start(), floor)
+                        if src is None and (m.group("verb") or "").lower() in PARTICIPLES:
+                            src = _subject(text, (floor, s_start), cues_between(floor, m.start()))
                     attributed = ("direct", src, m)
             if attributed is None and sentence[0] >= s_start - 1:
                 attributed = _cue_of_previous_sentence(text, sents, s_start, used_cues)
@@ -439,11 +435,26 @@ def _cue_of_previous_sentence(text: str, sents: Spans, start: int, used: set[int
         if m.start() in used or not _is_cue(text, m, prev, next_to_quote=True):
             continue
         rest = text[m.end() : prev[1]]
-        if rest.strip(" .:") and not re.match(r"\s+(?:regarding|about|on|in|after|following|to)\b", rest):
+        announced = rest.rstrip().endswith(":")  # “… tweeted using his account:”
+        if (
+            rest.strip(" .:")
+            and not announced
+            and not re.match(r"\s+(?:regarding|about|on|in|after|following|to)\b", rest)
+        ):
             continue
         src = source_before(text, m.start(), prev[0])
         if src is not None:
             return ("direct", src, m)
+    return None
+
+
+def _subject(text: str, sentence: tuple[int, int], earlier: list[re.Match[str]]) -> tuple[int, int] | None:
+    """The source of the first cue of the sentence: the subject a participle cue (“…, writing …”) shares."""
+    for m in earlier:
+        if _is_cue(text, m, sentence):
+            found = source_before(text, m.start(), sentence[0])
+            if found is not None:
+                return found
     return None
 
 
@@ -577,7 +588,10 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
         body = text[rest:s_end]
         if re.match(r"\s*[,:]?\s*[\"“]", body) and re.fullmatch(r"\s*[,:]?\s*[\"“][^\"“”]*[\"”]?\s*[.!?]?", body):
             return None  # “X said: "…"” is a direct quote, found above
-        stop = re.search(r",\s+(?:according\s+to|he\s+said|she\s+said|they\s+said)\b", body)
+        stop = re.search(
+            rf",\s+(?:according\s+to|he\s+said|she\s+said|they\s+said|(?:{'|'.join(PARTICIPLES)})\b(?=[^\"“]*[\"“]))",
+            body,
+        )
         end = rest + stop.start() if stop else s_end
         if len(text[rest:end].split()) < 2:
             return None
