@@ -230,6 +230,11 @@ SAYING = {
     "hope", "hopes", "hoped", "found", "finds", "find", "show", "shows", "showed", "shown", "read", "reads",
     "expect", "expects", "expected", "rules", "ruled", "suspect", "suspects", "suspected", "reckon", "reckoned",
 }  # fmt: skip
+#: Verbs that characterise with a verbatim fragment (“described X as "…"”, “cited …: "…"”).
+CHARACTERISING = {"described", "describe", "describes", "called", "call", "calls", "cited", "cite", "cites", "dubbed",
+                  "characterized", "characterised", "wrote", "write", "writes", "writing", "mentioned"}  # fmt: skip
+PAST = ("left|went|made|took|gave|came|got|saw|said|told|found|knew|thought|felt|kept|held|brought|began|ran|won|"
+        "lost|met|paid|sent|spent|built|stood|fell|rose|grew|became|led|put|set|cut|hit|let|shut")  # fmt: skip
 #: Verbs that report a question only with a wh- or that-clause (“asked whether …”; not “asked to …”).
 ASKING = {"ask", "asks", "asked", "asking", "wonder", "wonders", "wondered", "question", "questions", "questioned",
           "concede", "concedes", "conceded", "announce", "announces", "announced", "maintain", "maintains",
@@ -255,7 +260,7 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_q
         return True
     if word[0].isupper() and m.start() > sentence[0] and not re.search(r"[\"“:]\s*$", text[sentence[0] : m.start()]):
         return False  # “the United States”, “Reports” in a name
-    if re.search(r"\b(?:is|are|was|were|been|be|being)\s+\w+$", whole) and not re.match(
+    if re.search(r"\b(?:is|are|was|were|been|be|being)\s+(?:\w+\s+)*\w+$", whole) and not re.match(
         r"\s+(?:that|to)\b", text[m.end() : m.end() + 5]
     ):
         return lower in ("accused", "charged", "concerned")  # passives, but for accusations and feelings
@@ -266,11 +271,13 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_q
     if lower in AMBIGUOUS | ASKING and whole == lower:
         if _NOUN_BEFORE.search(before):
             return False  # a noun: “the reports”, “media reports”, “50 questions”
-        if _COMPOUND_BEFORE.search(before) and not _CLAUSE_AFTER.match(after):
+        if not lower.endswith(("ed", "ing")) and _COMPOUND_BEFORE.search(before) and not _CLAUSE_AFTER.match(after):
             return False  # “a blog post”, “the press release”
     if next_to_quote:
         return True
-    if lower not in ("asked", "ask", "asks") and re.search(r"[\"“]\w", text[m.end() : min(sentence[1], m.end() + 150)]):
+    if (lower not in AMBIGUOUS | ASKING or lower in SAYING | CHARACTERISING) and re.search(
+        r"[\"“]\w", text[m.end() : min(sentence[1], m.end() + 150)]
+    ):
         return True  # a quotation follows in the sentence: “described X as "…"”, “cited …: "…"”
     if lower in ASKING:
         return bool(_CLAUSE_AFTER.match(after))
@@ -284,11 +291,11 @@ def _is_cue(text: str, m: re.Match[str], sentence: tuple[int, int], *, next_to_q
             after,
         )
         clause = re.match(
-            r"\s+(?:[\w’',-]+\s+){0,7}?(?:is|are|was|were|has|have|had|will|would|could|may|can|might|must|should|"
-            r"do|does|did|lose|loses|\w+ed)\b",
-            after,
+            r"\s+(?:[\w’',-]+\s+){0,10}?(?:is|are|was|were|has|have|had|will|would|could|may|can|might|must|should|"
+            rf"do|does|did|lose|loses|\w+ed|{PAST})\b",
+            text[m.end() : m.end() + 120],
         )
-        return bool(subject and clause)
+        return bool(clause and (subject or lower in ("found", "finds", "find", "show", "shows", "showed", "shown")))
     return True
 
 
@@ -448,10 +455,13 @@ def _cue_of_previous_sentence(text: str, sents: Spans, start: int, used: set[int
     return None
 
 
-def _subject(text: str, sentence: tuple[int, int], earlier: list[re.Match[str]]) -> tuple[int, int] | None:
-    """The source of the first cue of the sentence: the subject a participle cue (“…, writing …”) shares."""
+def _subject(
+    text: str, sentence: tuple[int, int], earlier: list[re.Match[str]], *, strict: bool = True
+) -> tuple[int, int] | None:
+    """The source of the first cue of the sentence: the subject a participle cue (“…, writing …”) or a
+    coordinated one (“X tweeted to Y and said …”) shares."""
     for m in earlier:
-        if _is_cue(text, m, sentence):
+        if not strict or _is_cue(text, m, sentence):
             found = source_before(text, m.start(), sentence[0])
             if found is not None:
                 return found
@@ -493,7 +503,16 @@ def _coordinated(text: str, m: re.Match[str], sentence: tuple[int, int], quotes)
         if new is not None:
             new["kind"] = _kind(new["content"])
         return new
-    return None
+    # no quote before it in the sentence (“X tweeted to Y and said …”): the sentence's subject
+    src = _subject(text, sentence, list(cue_pattern().finditer(text, sentence[0], m.start())), strict=False)
+    that = re.compile(r"\s*,?\s*that\s+").match(text, m.end(), sentence[1])
+    content = span(text, that.end() if that else m.end(), sentence[1])
+    if src is None or content is None or len(content["text"].split()) < 3:
+        return None
+    new = _quote("indirect", _sp(text, src), [_cue_span(text, m)], [content], 0.5)
+    if new is not None:
+        new["kind"] = _kind(new["content"])
+    return new
 
 
 def _kind(contents: list[dict[str, Any]]) -> str:
@@ -506,26 +525,35 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
     phrase = (m.group("phrase") or "").lower()
     first = s_start + (c.end() if (c := CONNECTIVES.match(text, s_start)) else 0)
     if phrase.startswith("according"):
-        src = source_after(text, m.end(), s_end)
+        upto = re.compile(r"\s+([^,.;:\"“]{1,80}?)\s*,\s*").match(text, m.end(), s_end)
+        src = (
+            (upto.start(1), upto.end(1))
+            if upto and len(upto.group(1).split()) <= 10
+            else source_after(text, m.end(), s_end)
+        )
         if src is None:
             return None
-        rest = re.compile(r"[^,.;]*?,\s*").match(text, src[1], s_end)
         before = text[first : m.start()].rstrip()
         at_end = not text[src[1] : s_end].strip(' .!?"”')
         if (before.endswith(",") or at_end) and len(before.split()) >= 3:  # CONTENT, according to X.
             return _quote("indirect", _sp(text, src), [cue], [span(text, first, m.start())], 0.5)
-        if rest is None:
+        if upto is None:
             return None
-        src_end = src[1]
-        quoting = re.compile(r",?\s*(quoting)\s+").match(text, src_end, s_end)
-        contents = [span(text, rest.end(), s_end)]
-        cues = [cue]
-        sources = [_sp(text, src)]
-        q = _quote("indirect", sources[0], cues, contents, 0.5)
+        start = upto.end()
+        # relayed: “According to A, quoting B, …” — one quote, both sources and both cues
+        quoting = re.compile(r"(quoting|citing)\s+([^,]{1,100}?)(?:\s*\([^)]{1,20}\))?\s*,\s*").match(
+            text, start, s_end
+        )
+        if quoting:
+            start = quoting.end()
+        q = _quote("indirect", _sp(text, src), [cue], [span(text, start, s_end)], 0.5)
         if q is not None:
             q["kind"] = _kind(q["content"])
             if quoting:
                 q["cue"].append(span(text, quoting.start(1), quoting.end(1)))
+                second = span(text, quoting.start(2), quoting.end(2))
+                if second:
+                    q["source"].append(second)
         return q
     if m.group("verb") and m.group("verb").lower() in PARTICIPLES:
         # “…, saying …”: a second cue of the attribution before it in the sentence
@@ -579,6 +607,8 @@ def _reported(text: str, m: re.Match[str], sentence: tuple[int, int], quotes) ->
             if addressee:
                 rest = addressee.end()
         that = re.compile(r"\s*,?\s*that\s+").match(text, rest, s_end)
+        if that is None and m.group("phrase"):
+            that = re.compile(r"\s+(?:of|from|to|by|on|for)\s+[^,.;\"“]{1,80}?\s+that\s+").match(text, rest, s_end)
         if that:
             rest = that.end()
         participle = re.compile(rf"\s*,\s*({'|'.join(PARTICIPLES)})\s+(?:that\s+)?").match(text, rest, s_end)
