@@ -174,3 +174,14 @@ def test_cli_edge_inputs_from_issue_12(tmp_path):
         result = runner.invoke(app, ["suggest", str(seed), "--corpus", str(tmp_path)])
         assert result.exit_code == 0, result.output
         assert validate_document(json.loads(result.stdout)) == []
+
+
+def test_cli_fills_document_fields_from_the_corpus_provenance(tmp_path):
+    """Drafts of the corpus's own seeds carry the fields `ingest` gives them (split, source, licence)."""
+    seed = ROOT / "seeds" / "wikinews" / "wikinews_worship.txt"
+    out = tmp_path / "draft.json"
+    result = CliRunner().invoke(app, ["suggest", str(seed), "--out", str(out), "--corpus", str(ROOT / "corpus")])
+    assert result.exit_code == 0, result.output
+    draft = json.loads(out.read_text(encoding="utf-8"))
+    assert draft["source"]["seed_file"] == "wikinews/wikinews_worship.txt"
+    assert draft["split"] == "validation" and draft["text_license"]["value"] == "CC-BY-2.5"

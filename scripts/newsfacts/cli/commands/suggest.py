@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated
 
@@ -68,19 +67,36 @@ def suggest(
     if not many and out is not None and out.is_dir():
         typer.echo(f"error: --out {out} is a folder; name a file for one seed", err=True)
         raise typer.Exit(EXIT_USAGE)
-    provenance_path = corpus / "provenance.json"
-    try:
-        provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.is_file() else {}
-    except (OSError, ValueError) as exc:
-        typer.echo(f"error: cannot read {provenance_path}: {exc}", err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+    from newsfacts.corpus.ingest import find_seeds
+    from newsfacts.corpus.provenance import ProvenanceError, load_provenance
+
     code = EXIT_USAGE if problems else EXIT_OK
     seen: dict[str, Path] = {}
+    loaded: dict[Path, object] = {}
     with byte_progress(len(files), "suggest", unit=" files") as advance:
         for seed in files:
+            # document fields as `ingest` fills them: corpus/provenance.json and the sources files it
+            # names, relative to the seeds folder the file is in
+            folder = (find_seeds(seed) or seed.resolve().parent).resolve()
             try:
-                code = max(code, _one(seed, out, many, provenance, seen, suggest_document, validate_document,
-                                      dump_document, write_atomic))  # fmt: skip
+                if folder not in loaded:
+                    loaded[folder] = load_provenance(corpus, folder)
+            except ProvenanceError as exc:
+                # a seed outside the corpus's seeds folder: drafted with unknown provenance, and said so
+                from newsfacts.corpus.provenance import Provenance
+
+                typer.echo(f"note: provenance not applied to seeds in {folder}: {exc.issue.message}", err=True)
+                loaded[folder] = Provenance()
+            except OSError as exc:
+                typer.echo(f"error: cannot read {corpus / 'provenance.json'}: {exc.strerror or exc}", err=True)
+                raise typer.Exit(EXIT_USAGE) from None
+            try:
+                relative = seed.resolve().relative_to(folder).as_posix()
+            except ValueError:
+                relative = seed.name
+            try:
+                code = max(code, _one(seed, out, many, (loaded[folder], relative), seen, suggest_document,
+                                      validate_document, dump_document, write_atomic))  # fmt: skip
             finally:
                 advance(1)
     raise typer.Exit(code)
@@ -89,7 +105,7 @@ def suggest(
 def _one(seed, out, many, provenance, seen, suggest_document, validate_document, dump_document, write_atomic) -> int:
     try:
         raw = seed.read_bytes()
-        doc = suggest_document(seed, raw, provenance)
+        doc = suggest_document(seed, raw, provenance[0], seed_file=provenance[1])
     except OSError as exc:
         typer.echo(f"{seed}: [unreadable-file] {exc.strerror or exc}", err=True)
         return EXIT_USAGE

@@ -38,9 +38,10 @@ ANNOTATION = {
 }
 
 
-def suggest_document(seed: Path, raw: bytes, provenance: Any = None) -> dict[str, Any]:
-    """A draft record of a seed article: its document fields as ``ingest`` makes them, and suggestions."""
-    doc = new_record(seed, raw, provenance)
+def suggest_document(seed: Path, raw: bytes, provenance: Any = None, *, seed_file: str | None = None) -> dict[str, Any]:
+    """A draft record of a seed article: its document fields as ``ingest`` makes them (``provenance``
+    from ``load_provenance``, ``seed_file`` relative to the seeds folder), and suggestions."""
+    doc = new_record(seed, raw, provenance, seed_file=seed_file)
     doc["annotation"] = dict(ANNOTATION)
     annotate(doc)
     return doc
