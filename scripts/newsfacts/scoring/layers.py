@@ -1,0 +1,236 @@
+"""What is counted for one gold document and its prediction, layer by layer (see ``scorer``).
+
+Gold items are full records; predicted items may leave out any field but their spans (and a
+mention's type): a field a predicted item leaves out never agrees, and an attribute (or label,
+or quote role) that no predicted item of the layer states is not reported at all (``Tally``
+keys ``("items", layer)`` and ``("stated", ...)`` count the predicted items and those stating it).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from newsfacts.scoring.counts import Tally
+from newsfacts.scoring.matching import Spans, match_exact, match_overlap, overlaps
+
+Doc = dict[str, Any]
+MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
+
+SPAN_LAYERS = ("mentions", "quotes", "numeric_facts")
+MODES = ("exact", "overlap")
+#: Span measures: ``tokens`` is partial credit, the tokens shared by the overlap-matched pairs.
+SPAN_MODES = ("exact", "overlap", "tokens")
+#: The label a typed score requires to agree, per layer.
+LABELS = {"mentions": "type", "quotes": "kind", "numeric_facts": "quantity_kind"}
+ROLES = ("source", "cue", "content")
+
+
+class Tokens:
+    """The tokens of a text (the ``ner`` view's tokenizer, without cuts), to count tokens in spans."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._bounds: tuple[list[int], list[int]] | None = None
+
+    def _get(self) -> tuple[list[int], list[int]]:
+        if self._bounds is None:
+            from newsfacts.release.ner import tokenize
+
+            _, starts, ends = tokenize(self.text)
+            self._bounds = (starts, ends)
+        return self._bounds
+
+    def count(self, spans: Spans) -> int:
+        """Tokens sharing a character with the spans."""
+        starts, ends = self._get()
+        return sum(bisect_left(starts, e) - bisect_right(ends, s) for s, e in spans)
+
+    def shared(self, a: Spans, b: Spans) -> int:
+        """Tokens sharing a character with the overlap of ``a`` and ``b``."""
+        common = tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if min(e1, e2) > max(s1, s2))
+        return self.count(common) if common else 0
+
+
+def _span(item: dict[str, Any]) -> Spans:
+    return ((item["start"], item["end"]),)
+
+
+def _role(quote: dict[str, Any], role: str) -> Spans:
+    return tuple((s["start"], s["end"]) for s in quote.get(role) or ())
+
+
+def _numbers_agree(a: Any, b: Any) -> bool:
+    if a is MISSING or b is MISSING:
+        return False
+    if a is None or b is None:
+        return a is b
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _intervals_overlap(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    if "low" not in p or "high" not in p:
+        return False
+    lows = [x for x in (g["low"], p["low"]) if x is not None]
+    highs = [x for x in (g["high"], p["high"]) if x is not None]
+    return not lows or not highs or max(lows) <= min(highs)
+
+
+def _speaker_test(gold: Doc, pred: Doc) -> Callable[[Any, Any], bool]:
+    def spans(doc: Doc) -> dict[str, set[tuple[int, int]]]:
+        out: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for m in doc.get("mentions") or ():
+            if m.get("entity_id") is not None:
+                out[m["entity_id"]].add((m["start"], m["end"]))
+        return out
+
+    g_spans, p_spans = spans(gold), spans(pred)
+    g_names = {e["id"]: e["name"].casefold() for e in gold.get("entities") or ()}
+    p_names = {e["id"]: e["name"].casefold() for e in pred.get("entities") or () if isinstance(e.get("name"), str)}
+
+    def same(g: Any, p: Any) -> bool:
+        if g is MISSING or p is MISSING:
+            return False
+        if g is None or p is None:
+            return g is p
+        return bool(g_spans.get(g, set()) & p_spans.get(p, set())) or (
+            g in g_names and g_names.get(g) == p_names.get(p)
+        )
+
+    return same
+
+
+def _field(name: str) -> Callable[[dict, dict], bool]:
+    return lambda g, p: name in p and g[name] == p[name]
+
+
+def attributes(layer: str, gold: Doc, pred: Doc) -> dict[str, tuple[tuple[str, ...], Callable[[dict, dict], bool]]]:
+    """Per attribute: the fields a predicted item must state for it, and the test of agreement."""
+    if layer == "mentions":
+        return {"type": (("type",), _field("type")), "kind": (("kind",), _field("kind"))}
+    if layer == "quotes":
+        speaker = _speaker_test(gold, pred)
+        return {
+            "kind": (("kind",), _field("kind")),
+            "speaker": (
+                ("speaker_entity_id",),
+                lambda g, p: speaker(g["speaker_entity_id"], p.get("speaker_entity_id", MISSING)),
+            ),
+        }
+
+    def measured(g: dict, p: dict) -> bool:
+        if "measured_span" not in p:
+            return False
+        a, b = g["measured_span"], p["measured_span"]
+        if a is None or b is None:
+            return a is b
+        return min(a["end"], b["end"]) > max(a["start"], b["start"])
+
+    return {
+        "value": (("value",), lambda g, p: _numbers_agree(g["value"], p.get("value", MISSING))),
+        "interval_overlap": (("low", "high"), _intervals_overlap),
+        "interval_exact": (
+            ("low", "high"),
+            lambda g, p: (
+                _numbers_agree(g["low"], p.get("low", MISSING)) and _numbers_agree(g["high"], p.get("high", MISSING))
+            ),
+        ),
+        "unit": (("unit",), _field("unit")),
+        "approximation": (("approximation",), _field("approximation")),
+        "interval_rule": (("interval_rule",), _field("interval_rule")),
+        "ontonotes_type": (("ontonotes_type",), _field("ontonotes_type")),
+        "measured_span_overlap": (("measured_span",), measured),
+    }
+
+
+ATTRIBUTE_NAMES = {layer: list(attributes(layer, {}, {})) for layer in SPAN_LAYERS}
+
+
+def score_layer(layer: str, gold: Doc, pred: Doc, tally: Tally, tokens: Tokens) -> None:
+    """Add one document pair's counts for ``layer`` (mentions, quotes or numeric_facts) to ``tally``."""
+    g_items, p_items = gold[layer], pred.get(layer) or []
+    if layer == "quotes":
+        g_spans = [_role(q, "content") for q in g_items]
+        p_spans = [_role(q, "content") for q in p_items]
+    else:
+        g_spans, p_spans = [_span(x) for x in g_items], [_span(x) for x in p_items]
+    label = LABELS[layer]
+    g_labels = [x[label] for x in g_items]
+    p_labels = [x.get(label, MISSING) for x in p_items]
+    n_gold, n_pred = len(g_items), len(p_items)
+    tally.add(("items", layer), n_pred, 0, 0)
+    tally.add(("stated", layer, label), sum(1 for x in p_labels if x is not MISSING), 0, 0)
+
+    def same(i: int, j: int) -> bool:
+        return g_labels[i] == p_labels[j]
+
+    shared = overlaps(g_spans, p_spans)
+    exact = match_exact(g_spans, p_spans)
+    pairs = match_overlap(g_spans, p_spans, shared)
+    typed = {"exact": match_exact(g_spans, p_spans, same), "overlap": match_overlap(g_spans, p_spans, shared, same)}
+    tally.add((layer, "span", "exact"), len(exact), n_gold, n_pred)
+    tally.add((layer, "span", "overlap"), len(pairs), n_gold, n_pred)
+    tally.add(
+        (layer, "span", "tokens"),
+        sum(tokens.shared(g_spans[i], p_spans[j]) for i, j in pairs),
+        sum(map(tokens.count, g_spans)),
+        sum(map(tokens.count, p_spans)),
+    )
+    for mode in MODES:
+        tally.add((layer, "typed", mode), len(typed[mode]), n_gold, n_pred)
+        hits: dict[Any, int] = defaultdict(int)
+        for i, _ in typed[mode]:
+            hits[g_labels[i]] += 1
+        g_count: dict[Any, int] = defaultdict(int)
+        p_count: dict[Any, int] = defaultdict(int)
+        for x in g_labels:
+            g_count[x] += 1
+        for x in p_labels:
+            if x is not MISSING:
+                p_count[x] += 1
+        for name in set(g_count) | set(p_count):
+            tally.add((layer, "label", name, mode), hits[name], g_count[name], p_count[name])
+    for name, (needs, agree) in attributes(layer, gold, pred).items():
+        tally.add(("stated", layer, name), sum(1 for x in p_items if all(f in x for f in needs)), 0, 0)
+        hits_n = sum(1 for i, j in pairs if agree(g_items[i], p_items[j]))
+        tally.add((layer, "attr", name), hits_n, n_gold, n_pred, len(pairs))
+    if layer == "quotes":
+        _score_roles(g_items, p_items, pairs, tally, tokens)
+
+
+def _score_roles(g_items: list, p_items: list, pairs: list[tuple[int, int]], tally: Tally, tokens: Tokens) -> None:
+    """Source, cue and content judged within the quotes matched by content (as BBC Citron judges
+    a role only inside a matched quote): swapped sources do not count."""
+    for role in ROLES:
+        g_role = [_role(q, role) for q in g_items]
+        p_role = [_role(q, role) for q in p_items]
+        tally.add(("stated", "quotes", "role", role), sum(1 for q in p_items if role in q), 0, 0)
+        n_gold = sum(1 for s in g_role if s)
+        n_pred = sum(1 for s in p_role if s)
+        both = [(g_role[i], p_role[j]) for i, j in pairs if g_role[i] and p_role[j]]
+        tally.add(("quotes", "role", role, "exact"), sum(1 for a, b in both if a == b), n_gold, n_pred)
+        tally.add(
+            ("quotes", "role", role, "overlap"),
+            sum(1 for a, b in both if any(min(e1, e2) > max(s1, s2) for s1, e1 in a for s2, e2 in b)),
+            n_gold,
+            n_pred,
+        )
+        tally.add(
+            ("quotes", "role", role, "tokens"),
+            sum(tokens.shared(a, b) for a, b in both),
+            sum(map(tokens.count, g_role)),
+            sum(map(tokens.count, p_role)),
+        )
+
+
+def mention_clusters(doc: Doc) -> list[tuple[Any, tuple[int, int]]]:
+    """(cluster key, span) of each mention in order (for ``coref.clusters``): its entity id, or,
+    for a predicted mention without one, a singleton of its own."""
+    out = []
+    for m in doc.get("mentions") or ():
+        span = (m["start"], m["end"])
+        entity = m.get("entity_id")
+        out.append((("entity", entity) if entity is not None else ("alone", span), span))
+    return out
