@@ -243,7 +243,7 @@ def test_cli_usage_errors(tmp_path, minimal_doc):
     _write(both / "a.json", minimal_doc)
     _write(both / "b.json", _prediction(minimal_doc))
     result = runner.invoke(app, ["score", str(gold), str(both)])
-    assert result.exit_code == 2 and "--pred-set" in result.stderr
+    assert result.exit_code == 1 and "duplicate-doc-id" in result.stderr and "--pred-set" in result.stderr
     result = runner.invoke(app, ["score", str(both), str(both), "--pred-set", "system"])
     assert result.exit_code == 0, result.output  # GOLD falls back to the `gold` set
 

@@ -277,7 +277,7 @@ def interval_checks(doc: Doc) -> Iterator[Issue]:
                 pointer=pointer("numeric_facts", i, "interval_rule"),
             )
             continue
-        yield from _rule_mismatch(rule, fact, i)
+        yield from rule_mismatch(rule, fact, i)
 
 
 def _fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
@@ -309,7 +309,7 @@ def _fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
     return True
 
 
-def _rule_mismatch(rule: dict[str, Any], fact: dict[str, Any], i: int) -> Iterator[Issue]:
+def rule_mismatch(rule: dict[str, Any], fact: dict[str, Any], i: int) -> Iterator[Issue]:
     name = rule["id"]
     if fact["approximation"] != rule["approximation"]:
         yield issue(
