@@ -209,6 +209,11 @@ CODES: dict[str, Code] = {
         "error",
         "The input does not have the shape this converter reads; see `newsfacts convert --help` for each format.",
     ),
+    "convert-unknown-doc": Code(
+        "convert",
+        "error",
+        "GOLD has no document of this doc_id: check the doc_id, or pass the GOLD whose texts the system was run on.",
+    ),
     "convert-offset-mismatch": Code(
         "convert",
         "error",
