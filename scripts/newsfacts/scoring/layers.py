@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from newsfacts.scoring.counts import Tally
-from newsfacts.scoring.matching import Spans, match_exact, match_overlap, overlaps
+from newsfacts.scoring.matching import Spans, best_pairs, length, match_exact, overlaps
 
 Doc = dict[str, Any]
 MISSING: Any = type("Missing", (), {"__repr__": lambda self: "MISSING"})()
@@ -46,10 +46,25 @@ class Tokens:
     def count(self, spans: Spans) -> int:
         """Tokens sharing a character with the spans."""
         starts, ends = self._get()
+        if len(spans) == 1:
+            s, e = spans[0]
+            return bisect_left(starts, e) - bisect_right(ends, s)
         return sum(bisect_left(starts, e) - bisect_right(ends, s) for s, e in spans)
+
+    def total(self, items: list[Spans]) -> int:
+        """Tokens of every item's spans, summed."""
+        starts, ends = self._get()
+        return sum(bisect_left(starts, e) - bisect_right(ends, s) for spans in items for s, e in spans)
 
     def shared(self, a: Spans, b: Spans) -> int:
         """Tokens sharing a character with the overlap of ``a`` and ``b``."""
+        if len(a) == 1 and len(b) == 1:
+            (s1, e1), (s2, e2) = a[0], b[0]
+            s, e = max(s1, s2), min(e1, e2)
+            if e <= s:
+                return 0
+            starts, ends = self._get()
+            return bisect_left(starts, e) - bisect_right(ends, s)
         common = tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if min(e1, e2) > max(s1, s2))
         return self.count(common) if common else 0
 
@@ -168,15 +183,24 @@ def score_layer(layer: str, gold: Doc, pred: Doc, tally: Tally, tokens: Tokens) 
 
     shared = overlaps(g_spans, p_spans)
     exact = match_exact(g_spans, p_spans)
-    pairs = match_overlap(g_spans, p_spans, shared)
-    typed = {"exact": match_exact(g_spans, p_spans, same), "overlap": match_overlap(g_spans, p_spans, shared, same)}
+    g_len = [length(x) for x in g_spans]
+    p_len = [length(x) for x in p_spans]
+    edges = {(i, j): c / (g_len[i] + p_len[j] - c) for (i, j), c in shared.items()}
+    pairs = sorted(best_pairs(edges))
+    if all(g_labels[i] == p_labels[j] for i, j in edges):  # no overlapping pair disagrees: nothing to redo
+        typed = {"exact": exact, "overlap": pairs}
+    else:
+        typed = {
+            "exact": match_exact(g_spans, p_spans, same),
+            "overlap": sorted(best_pairs({(i, j): w for (i, j), w in edges.items() if g_labels[i] == p_labels[j]})),
+        }
     tally.add((layer, "span", "exact"), len(exact), n_gold, n_pred)
     tally.add((layer, "span", "overlap"), len(pairs), n_gold, n_pred)
     tally.add(
         (layer, "span", "tokens"),
         sum(tokens.shared(g_spans[i], p_spans[j]) for i, j in pairs),
-        sum(map(tokens.count, g_spans)),
-        sum(map(tokens.count, p_spans)),
+        tokens.total(g_spans),
+        tokens.total(p_spans),
     )
     for mode in MODES:
         tally.add((layer, "typed", mode), len(typed[mode]), n_gold, n_pred)
@@ -192,9 +216,15 @@ def score_layer(layer: str, gold: Doc, pred: Doc, tally: Tally, tokens: Tokens) 
                 p_count[x] += 1
         for name in set(g_count) | set(p_count):
             tally.add((layer, "label", name, mode), hits[name], g_count[name], p_count[name])
+    keys: dict[frozenset, int] = defaultdict(int)
+    for x in p_items:
+        keys[frozenset(x)] += 1
     for name, (needs, agree) in attributes(layer, gold, pred).items():
-        tally.add(("stated", layer, name), sum(1 for x in p_items if all(f in x for f in needs)), 0, 0)
-        hits_n = sum(1 for i, j in pairs if agree(g_items[i], p_items[j]))
+        tally.add(("stated", layer, name), sum(n for k, n in keys.items() if k.issuperset(needs)), 0, 0)
+        hits_n = 0
+        for i, j in pairs:
+            if agree(g_items[i], p_items[j]):
+                hits_n += 1
         tally.add((layer, "attr", name), hits_n, n_gold, n_pred, len(pairs))
     if layer == "quotes":
         _score_roles(g_items, p_items, pairs, tally, tokens)
@@ -220,8 +250,8 @@ def _score_roles(g_items: list, p_items: list, pairs: list[tuple[int, int]], tal
         tally.add(
             ("quotes", "role", role, "tokens"),
             sum(tokens.shared(a, b) for a, b in both),
-            sum(map(tokens.count, g_role)),
-            sum(map(tokens.count, p_role)),
+            tokens.total(g_role),
+            tokens.total(p_role),
         )
 
 

@@ -9,6 +9,7 @@ in each connected group of the overlap graph by a maximum-weight assignment.
 from __future__ import annotations
 
 import heapq
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -100,12 +101,46 @@ def components(edges) -> list[list[tuple[int, int]]]:
     return list(groups.values())
 
 
+def _isolated(edges) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The edges whose row and column have no other edge (the common case: taken as they are), and the rest."""
+    rows: dict[int, int] = defaultdict(int)
+    cols: dict[int, int] = defaultdict(int)
+    for i, j in edges:
+        rows[i] += 1
+        cols[j] += 1
+    alone, rest = [], []
+    for i, j in edges:
+        (alone if rows[i] == 1 and cols[j] == 1 else rest).append((i, j))
+    return alone, rest
+
+
+def _small(group: list[tuple[int, int]], edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The best pairs of a group of at most 3 rows and 3 columns, by trying every choice."""
+    rows = sorted({i for i, _ in group})
+    cols = sorted({j for _, j in group})
+    flip = len(rows) > len(cols)
+    if flip:
+        rows, cols = cols, rows
+    best: tuple[int, float] = (-1, -1.0)
+    chosen: list[tuple[int, int]] = []
+    for perm in itertools.permutations(cols, len(rows)):
+        pairs = [((c, r) if flip else (r, c)) for r, c in zip(rows, perm, strict=True)]
+        real = [p for p in pairs if p in edges]
+        key = (len(real), sum(edges[p] for p in real))
+        if key > best:
+            best, chosen = key, real
+    return chosen
+
+
 def best_pairs(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
     """The one-to-one pairs maximising first their number, then their summed weight (weights in (0, 1])."""
-    pairs = []
-    for group in components(edges):
+    pairs, rest = _isolated(edges)
+    for group in components(rest):
         if len(group) == 1:
             pairs.append(group[0])
+            continue
+        if len({i for i, _ in group}) <= 3 and len({j for _, j in group}) <= 3:
+            pairs += _small(group, edges)
             continue
         rows = sorted({i for i, _ in group})
         cols = sorted({j for _, j in group})
@@ -121,8 +156,9 @@ def best_pairs(edges: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
 
 def best_weight(edges: dict[tuple[int, int], float]) -> float:
     """The largest summed weight of a one-to-one choice of ``edges`` (used by CEAF-e)."""
-    total = 0.0
-    for group in components(edges):
+    alone, rest = _isolated(edges)
+    total = sum(edges[e] for e in alone)
+    for group in components(rest):
         if len(group) == 1:
             total += edges[group[0]]
             continue

@@ -140,7 +140,9 @@ def run_paths(
         if pred_set is None:
             return True
         annotation = value.get("annotation")
-        return isinstance(annotation, dict) and annotation.get("set") == pred_set
+        if not isinstance(annotation, dict):
+            return annotation is not None  # malformed: kept, so that validation says why
+        return annotation.get("set") == pred_set
 
     def unkeyed(record: Record) -> None:
         run.pred_issues.extend(check_prediction_record(record, None)[0])
