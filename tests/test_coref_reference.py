@@ -126,3 +126,26 @@ def test_overlap_sweep_equals_brute_force():
                 if shared:
                     brute[i, j] = shared
         assert overlaps(gold, pred) == brute
+
+
+def test_one_pass_tally_equals_the_metric_functions_on_random_clusterings():
+    rng = random.Random(11)
+    for _ in range(300):
+
+        def clustering() -> list[set]:
+            mentions = rng.sample(range(30), rng.randint(0, 20))
+            return _clusters(
+                [[f"{m}-{m}" for m in mentions if rng.random() < 0.9][k::3] for k in range(rng.randint(1, 3))]
+            )
+
+        key, response = clustering(), clustering()
+        key = [c for c in key if c]
+        response = [c for c in response if c]
+        result = score_clusters([(key, response)])
+        for metric, name in (("muc", "muc"), ("bcub", "b3"), ("ceafe", "ceaf_e")):
+            if metric == "ceafe" and not (key and response):
+                continue
+            r, p, f = _figures(key, response, metric)
+            assert (result[name]["recall"], result[name]["precision"], result[name]["f1"]) == pytest.approx(
+                (r, p, f), abs=1e-15
+            )

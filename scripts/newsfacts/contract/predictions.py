@@ -44,10 +44,11 @@ def _detailed() -> Any:
     return detailed_validator(prediction_schema())
 
 
-def check_prediction_record(record: Record, gold: Doc | None) -> tuple[list[Issue], Doc | None]:
+def check_prediction_record(record: Record, gold: Doc | None, parsed: Any = None) -> tuple[list[Issue], Doc | None]:
     """Every layer for one prediction record against its gold document (None: GOLD has no document of
-    its doc_id, checked as far as can be without the text); the prediction when it has no error."""
-    parsed = parse_record(record)
+    its doc_id, checked as far as can be without the text); the prediction when it has no error.
+    ``parsed``: the record as orjson parsed it already, if it was."""
+    parsed = parse_record(record, parsed)
     if isinstance(parsed, Issue):
         return [parsed], None
     pred, line_of = parsed
@@ -108,7 +109,27 @@ def iter_spans(pred: Doc) -> Iterator[tuple[Path, dict[str, Any]]]:
             yield ("numeric_facts", i, "measured_span"), fact["measured_span"]
 
 
+def _spans_pass(pred: Doc, text: str) -> bool:
+    """True when ``span_checks`` would find nothing (the common case, decided without paths)."""
+    size = len(text)
+    spans = list(pred.get("mentions", ())) + list(pred.get("numeric_facts", ()))
+    for quote in pred.get("quotes", ()):
+        for role in ROLES:
+            spans += quote.get(role, ())
+    spans += [f["measured_span"] for f in pred.get("numeric_facts", ()) if f.get("measured_span") is not None]
+    for span in spans:
+        start, end = span["start"], span["end"]
+        if type(start) is not int or type(end) is not int or not 0 <= start < end <= size:
+            return False
+        actual = text[start:end]
+        if ("text" in span and actual != span["text"]) or actual != actual.strip():
+            return False
+    return True
+
+
 def span_checks(pred: Doc, text: str) -> Iterator[Issue]:
+    if _spans_pass(pred, text):
+        return
     size = len(text)
     for path, span in iter_spans(pred):
         start, end = span["start"], span["end"]
@@ -141,6 +162,9 @@ _LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
 
 
 def id_checks(pred: Doc) -> Iterator[Issue]:
+    ids = [item["id"] for layer in _LAYERS for item in pred.get(layer, ()) if "id" in item]
+    if len(set(ids)) == len(ids):  # no id twice: the common case
+        return
     seen: dict[str, tuple[str, int]] = {}
     for layer in _LAYERS:
         for i, item in enumerate(pred.get(layer, ())):

@@ -8,7 +8,6 @@ keys ``("items", layer)`` and ``("stated", ...)`` count the predicted items and 
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -29,48 +28,51 @@ ROLES = ("source", "cue", "content")
 
 
 class Tokens:
-    """The tokens of a text (the ``ner`` view's tokenizer, without cuts), to count tokens in spans."""
+    """Tokens in spans of a text: the ``ner`` view's tokenizer run on the span's own text (so a
+    token cut by a span's end counts as a token of the part inside)."""
 
     def __init__(self, text: str) -> None:
+        from newsfacts.release.ner import count_tokens
+
         self.text = text
-        self._bounds: tuple[list[int], list[int]] | None = None
-
-    def _get(self) -> tuple[list[int], list[int]]:
-        if self._bounds is None:
-            from newsfacts.release.ner import tokenize
-
-            _, starts, ends = tokenize(self.text)
-            self._bounds = (starts, ends)
-        return self._bounds
+        self._count = count_tokens
 
     def count(self, spans: Spans) -> int:
-        """Tokens sharing a character with the spans."""
-        starts, ends = self._get()
+        """Tokens in the spans."""
+        text, count = self.text, self._count
         if len(spans) == 1:
-            s, e = spans[0]
-            return bisect_left(starts, e) - bisect_right(ends, s)
-        return sum(bisect_left(starts, e) - bisect_right(ends, s) for s, e in spans)
+            return count(text[spans[0][0] : spans[0][1]])
+        return sum(count(text[s:e]) for s, e in spans)
 
     def total(self, items: list[Spans]) -> int:
         """Tokens of every item's spans, summed."""
-        starts, ends = self._get()
-        return sum(bisect_left(starts, e) - bisect_right(ends, s) for spans in items for s, e in spans)
+        text, count = self.text, self._count
+        return sum(count(text[s:e]) for spans in items for s, e in spans)
 
     def shared(self, a: Spans, b: Spans) -> int:
-        """Tokens sharing a character with the overlap of ``a`` and ``b``."""
-        if len(a) == 1 and len(b) == 1:
-            (s1, e1), (s2, e2) = a[0], b[0]
-            s, e = max(s1, s2), min(e1, e2)
-            if e <= s:
-                return 0
-            starts, ends = self._get()
-            return bisect_left(starts, e) - bisect_right(ends, s)
+        """Tokens in the overlap of ``a`` and ``b``."""
         common = tuple((max(s1, s2), min(e1, e2)) for s1, e1 in a for s2, e2 in b if min(e1, e2) > max(s1, s2))
         return self.count(common) if common else 0
 
-
-def _span(item: dict[str, Any]) -> Spans:
-    return ((item["start"], item["end"]),)
+    def shared_pairs(
+        self, a: list[Spans], b: list[Spans], pairs: list[tuple[int, int]], a_tokens: list[int] | None = None
+    ) -> int:
+        """Tokens shared by each pair (index into ``a``, index into ``b``), summed; ``a_tokens``: the
+        tokens of each item of ``a``, when known."""
+        text, count = self.text, self._count
+        total = 0
+        for i, j in pairs:
+            x, y = a[i], b[j]
+            if x == y:
+                total += a_tokens[i] if a_tokens is not None else sum(count(text[s:e]) for s, e in x)
+            elif len(x) == 1 and len(y) == 1:
+                (s1, e1), (s2, e2) = x[0], y[0]
+                s, e = (s1 if s1 > s2 else s2), (e1 if e1 < e2 else e2)
+                if e > s:
+                    total += count(text[s:e])
+            else:
+                total += self.shared(x, y)
+        return total
 
 
 def _role(quote: dict[str, Any], role: str) -> Spans:
@@ -167,16 +169,19 @@ def score_layer(layer: str, gold: Doc, pred: Doc, tally: Tally, tokens: Tokens) 
     """Add one document pair's counts for ``layer`` (mentions, quotes or numeric_facts) to ``tally``."""
     g_items, p_items = gold[layer], pred.get(layer) or []
     if layer == "quotes":
-        g_spans = [_role(q, "content") for q in g_items]
-        p_spans = [_role(q, "content") for q in p_items]
+        g_roles = {role: [_role(q, role) for q in g_items] for role in ROLES}
+        p_roles = {role: [_role(q, role) for q in p_items] for role in ROLES}
+        g_spans, p_spans = g_roles["content"], p_roles["content"]
     else:
-        g_spans, p_spans = [_span(x) for x in g_items], [_span(x) for x in p_items]
+        g_spans = [((x["start"], x["end"]),) for x in g_items]
+        p_spans = [((x["start"], x["end"]),) for x in p_items]
     label = LABELS[layer]
     g_labels = [x[label] for x in g_items]
     p_labels = [x.get(label, MISSING) for x in p_items]
     n_gold, n_pred = len(g_items), len(p_items)
-    tally.add(("items", layer), n_pred, 0, 0)
-    tally.add(("stated", layer, label), sum(1 for x in p_labels if x is not MISSING), 0, 0)
+    add = tally.add
+    add(("items", layer), n_pred, 0, 0)
+    add(("stated", layer, label), sum(1 for x in p_labels if x is not MISSING), 0, 0)
 
     def same(i: int, j: int) -> bool:
         return g_labels[i] == p_labels[j]
@@ -194,64 +199,70 @@ def score_layer(layer: str, gold: Doc, pred: Doc, tally: Tally, tokens: Tokens) 
             "exact": match_exact(g_spans, p_spans, same),
             "overlap": sorted(best_pairs({(i, j): w for (i, j), w in edges.items() if g_labels[i] == p_labels[j]})),
         }
-    tally.add((layer, "span", "exact"), len(exact), n_gold, n_pred)
-    tally.add((layer, "span", "overlap"), len(pairs), n_gold, n_pred)
-    tally.add(
-        (layer, "span", "tokens"),
-        sum(tokens.shared(g_spans[i], p_spans[j]) for i, j in pairs),
-        tokens.total(g_spans),
-        tokens.total(p_spans),
-    )
+    g_tok = [tokens.count(x) for x in g_spans]
+    p_tok = [tokens.count(x) for x in p_spans]
+    add((layer, "span", "exact"), len(exact), n_gold, n_pred)
+    add((layer, "span", "overlap"), len(pairs), n_gold, n_pred)
+    add((layer, "span", "tokens"), tokens.shared_pairs(g_spans, p_spans, pairs, g_tok), sum(g_tok), sum(p_tok))
+    g_count: dict[Any, int] = defaultdict(int)
+    p_count: dict[Any, int] = defaultdict(int)
+    for x in g_labels:
+        g_count[x] += 1
+    for x in p_labels:
+        if x is not MISSING:
+            p_count[x] += 1
+    names = set(g_count) | set(p_count)
     for mode in MODES:
-        tally.add((layer, "typed", mode), len(typed[mode]), n_gold, n_pred)
+        add((layer, "typed", mode), len(typed[mode]), n_gold, n_pred)
         hits: dict[Any, int] = defaultdict(int)
         for i, _ in typed[mode]:
             hits[g_labels[i]] += 1
-        g_count: dict[Any, int] = defaultdict(int)
-        p_count: dict[Any, int] = defaultdict(int)
-        for x in g_labels:
-            g_count[x] += 1
-        for x in p_labels:
-            if x is not MISSING:
-                p_count[x] += 1
-        for name in set(g_count) | set(p_count):
-            tally.add((layer, "label", name, mode), hits[name], g_count[name], p_count[name])
+        for name in names:
+            add((layer, "label", name, mode), hits[name], g_count[name], p_count[name])
     keys: dict[frozenset, int] = defaultdict(int)
     for x in p_items:
         keys[frozenset(x)] += 1
     for name, (needs, agree) in attributes(layer, gold, pred).items():
-        tally.add(("stated", layer, name), sum(n for k, n in keys.items() if k.issuperset(needs)), 0, 0)
+        add(("stated", layer, name), sum(n for k, n in keys.items() if k.issuperset(needs)), 0, 0)
         hits_n = 0
         for i, j in pairs:
             if agree(g_items[i], p_items[j]):
                 hits_n += 1
-        tally.add((layer, "attr", name), hits_n, n_gold, n_pred, len(pairs))
+        add((layer, "attr", name), hits_n, n_gold, n_pred, len(pairs))
     if layer == "quotes":
-        _score_roles(g_items, p_items, pairs, tally, tokens)
+        _score_roles(g_roles, p_roles, p_items, pairs, tally, tokens, (g_tok, p_tok))
 
 
-def _score_roles(g_items: list, p_items: list, pairs: list[tuple[int, int]], tally: Tally, tokens: Tokens) -> None:
+def _score_roles(
+    g_roles: dict[str, list[Spans]],
+    p_roles: dict[str, list[Spans]],
+    p_items: list,
+    pairs: list[tuple[int, int]],
+    tally: Tally,
+    tokens: Tokens,
+    content_tokens: tuple[list[int], list[int]],
+) -> None:
     """Source, cue and content judged within the quotes matched by content (as BBC Citron judges
     a role only inside a matched quote): swapped sources do not count."""
     for role in ROLES:
-        g_role = [_role(q, role) for q in g_items]
-        p_role = [_role(q, role) for q in p_items]
+        g_role, p_role = g_roles[role], p_roles[role]
         tally.add(("stated", "quotes", "role", role), sum(1 for q in p_items if role in q), 0, 0)
         n_gold = sum(1 for s in g_role if s)
         n_pred = sum(1 for s in p_role if s)
-        both = [(g_role[i], p_role[j]) for i, j in pairs if g_role[i] and p_role[j]]
-        tally.add(("quotes", "role", role, "exact"), sum(1 for a, b in both if a == b), n_gold, n_pred)
+        both = [(i, j) for i, j in pairs if g_role[i] and p_role[j]]
+        g_tok, p_tok = content_tokens if role == "content" else (None, None)
+        tally.add(("quotes", "role", role, "exact"), sum(1 for i, j in both if g_role[i] == p_role[j]), n_gold, n_pred)
         tally.add(
             ("quotes", "role", role, "overlap"),
-            sum(1 for a, b in both if any(min(e1, e2) > max(s1, s2) for s1, e1 in a for s2, e2 in b)),
+            sum(1 for i, j in both if any(min(e1, e2) > max(s1, s2) for s1, e1 in g_role[i] for s2, e2 in p_role[j])),
             n_gold,
             n_pred,
         )
         tally.add(
             ("quotes", "role", role, "tokens"),
-            sum(tokens.shared(a, b) for a, b in both),
-            tokens.total(g_role),
-            tokens.total(p_role),
+            tokens.shared_pairs(g_role, p_role, both, g_tok),
+            sum(g_tok) if g_tok is not None else tokens.total(g_role),
+            sum(p_tok) if p_tok is not None else tokens.total(p_role),
         )
 
 

@@ -19,6 +19,8 @@ Spans = tuple[tuple[int, int], ...]
 
 
 def length(spans: Spans) -> int:
+    if len(spans) == 1:
+        return spans[0][1] - spans[0][0]
     return sum(e - s for s, e in spans)
 
 
@@ -43,6 +45,12 @@ def overlaps(gold: Sequence[Spans], pred: Sequence[Spans]) -> dict[tuple[int, in
 
 def match_exact(gold: Sequence[Spans], pred: Sequence[Spans], same=None) -> list[tuple[int, int]]:
     """One-to-one pairs of items with identical spans (and, given ``same(i, j)``, agreeing)."""
+    first = {spans: j for j, spans in reversed(list(enumerate(pred)))}
+    if len(first) == len(pred):  # no two predicted items share their spans: the common case
+        get = first.get
+        return [
+            (i, j) for i, spans in enumerate(gold) if (j := get(spans)) is not None and (same is None or same(i, j))
+        ]
     waiting: dict[Spans, list[int]] = defaultdict(list)
     for j, spans in enumerate(pred):
         waiting[spans].append(j)
@@ -173,6 +181,51 @@ def best_weight(edges: dict[tuple[int, int], float]) -> float:
     return total
 
 
+def _assignment_python(weights: list[list[float]]) -> list[tuple[int, int]]:
+    """``assignment`` in plain Python: faster than numpy for small matrices."""
+    n, m = len(weights), len(weights[0]) if weights else 0
+    if not n or not m:
+        return []
+    transposed = n > m
+    if transposed:
+        weights = [list(col) for col in zip(*weights, strict=True)]
+        n, m = m, n
+    inf = float("inf")
+    u, v, p, way = [0.0] * (n + 1), [0.0] * (m + 1), [0] * (m + 1), [0] * (m + 1)
+    for i in range(1, n + 1):
+        p[0], j0 = i, 0
+        minv, used = [inf] * (m + 1), [False] * (m + 1)
+        while True:
+            used[j0] = True
+            i0, delta, j1 = p[j0], inf, 0
+            for j in range(1, m + 1):
+                if not used[j]:
+                    cur = -weights[i0 - 1][j - 1] - u[i0] - v[j]
+                    if cur < minv[j]:
+                        minv[j], way[j] = cur, j0
+                    if minv[j] < delta:
+                        delta, j1 = minv[j], j
+            for j in range(m + 1):
+                if used[j]:
+                    u[p[j]] += delta
+                    v[j] -= delta
+                else:
+                    minv[j] -= delta
+            j0 = j1
+            if p[j0] == 0:
+                break
+        while j0:
+            j1 = way[j0]
+            p[j0] = p[j1]
+            j0 = j1
+    pairs = [(p[j] - 1, j - 1) for j in range(1, m + 1) if p[j] and weights[p[j] - 1][j - 1] > 0]
+    return sorted((b, a) for a, b in pairs) if transposed else sorted(pairs)
+
+
+#: Up to this many cells, the plain-Python assignment is the faster.
+SMALL_MATRIX = 400
+
+
 def assignment(weights) -> list[tuple[int, int]]:
     """Maximum-weight one-to-one assignment (Hungarian algorithm, shortest augmenting paths with
     potentials, one row at a time; the inner scan over columns runs in numpy); pairs of weight
@@ -180,6 +233,8 @@ def assignment(weights) -> list[tuple[int, int]]:
     w = np.asarray(weights, dtype=float)
     if w.ndim != 2 or not w.size:
         return []
+    if w.size <= SMALL_MATRIX:
+        return _assignment_python(w.tolist())
     transposed = w.shape[0] > w.shape[1]
     if transposed:
         w = w.T

@@ -90,12 +90,12 @@ class Predictions:
             )
         )
 
-    def take(self, doc_id: str) -> Record | None:
-        """The record of ``doc_id``, or None when PRED has none."""
+    def take(self, doc_id: str) -> tuple[Record, dict[str, Any] | None] | None:
+        """The record of ``doc_id`` and, when it was just read, its parsed value; None when PRED has none."""
         place = self.index.pop(doc_id, None)
         if place is not None:
             self.taken[doc_id] = place
-            return reread(place)
+            return reread(place), None
         for record in self._scan:
             value = doc_id_of(record.data)
             if value is None:
@@ -112,7 +112,7 @@ class Predictions:
                 continue
             if key == doc_id:
                 self.taken[key] = self._place(record)
-                return record
+                return record, value
             self.out_of_order += 1
             self.index[key] = self._place(record)
         return None

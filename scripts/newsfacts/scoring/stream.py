@@ -173,11 +173,11 @@ def run_paths(
             continue
         seen[doc_id, name] = None
         run.gold_documents += 1
-        record = _take(predictions, doc_id, run)
-        if record is None:
+        taken = _take(predictions, doc_id, run)
+        if taken is None:
             scorer.add(doc, None)
             continue
-        p_found, p_doc = check_prediction_record(record, doc)
+        p_found, p_doc = check_prediction_record(taken[0], doc, taken[1])
         run.pred_issues.extend(p_found)
         if p_doc is not None and score:
             scorer.add(doc, p_doc)
@@ -202,7 +202,7 @@ def run_paths(
     return run
 
 
-def _take(predictions: Predictions, doc_id: str, run: Run) -> Record | None:
+def _take(predictions: Predictions, doc_id: str, run: Run) -> tuple[Record, Any] | None:
     try:
         return predictions.take(doc_id)
     except OSError as exc:
