@@ -14,6 +14,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from newsfacts.bench.synthetic import generate_documents
 from newsfacts.cli import app
 from newsfacts.contract.documents import dump_document
@@ -337,3 +339,30 @@ def test_new_writes_valid_skeletons(tmp_path):
     assert result.exit_code == 1 and "seed-not-utf8" in result.stderr
     result = runner.invoke(app, ["new", str(tmp_path / "none.txt")])
     assert result.exit_code == 2 and "path-not-found" in result.stderr
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_score_never_tracebacks_on_corrupted_predictions(tmp_path, minimal_doc, data):
+    """Random edits of a valid prediction file: an exit code of 0, 1 or 2 and coded issues, never an exception."""
+    gold = tmp_path / "gold.json"
+    if not gold.exists():
+        _write(gold, minimal_doc)
+    raw = bytearray((json.dumps(_bare(minimal_doc)) + "\n" + json.dumps(minimal_doc) + "\n").encode())
+    for _ in range(data.draw(st.integers(1, 4))):
+        at = data.draw(st.integers(0, len(raw) - 1))
+        kind = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if kind == "flip":
+            raw[at] = data.draw(st.integers(0, 255))
+        elif kind == "cut":
+            del raw[at : at + data.draw(st.integers(1, 40))]
+        else:
+            raw[at:at] = data.draw(
+                st.sampled_from([b'"', b"{", b"]", b"-1", b"null", b'"mentions"', b"\xff", b"1e999"])
+            )
+    pred = tmp_path / "pred.jsonl"
+    pred.write_bytes(bytes(raw))
+    run = score_paths(gold, pred)
+    assert run.exit_code in (0, 1, 2)
+    assert all(i.code and i.message for i in run.issues)
+    assert (run.result is None) == bool(run.errors)

@@ -254,7 +254,7 @@ def expected_interval(rule: dict[str, Any], fact: dict[str, Any]) -> tuple[float
 
 def interval_checks(doc: Doc) -> Iterator[Issue]:
     rules = interval_rules()
-    if all(_fact_passes(rules.get(fact["interval_rule"]), fact) for fact in doc["numeric_facts"]):
+    if all(fact_passes(rules.get(fact["interval_rule"]), fact) for fact in doc["numeric_facts"]):
         return  # the common case, decided without a generator per fact
     for i, fact in enumerate(doc["numeric_facts"]):
         value, low, high = fact["value"], fact["low"], fact["high"]
@@ -280,7 +280,7 @@ def interval_checks(doc: Doc) -> Iterator[Issue]:
         yield from rule_mismatch(rule, fact, i)
 
 
-def _fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
+def fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
     """True when ``interval_checks`` would yield no issue for the fact; False when it would."""
     value, low, high = fact["value"], fact["low"], fact["high"]
     if rule is None or fact["approximation"] != rule["approximation"]:

@@ -35,19 +35,26 @@ class Tokens:
         from newsfacts.release.ner import count_tokens
 
         self.text = text
-        self._count = count_tokens
+        self._tokens = count_tokens
+        self._known: dict[tuple[int, int], int] = {}  # gold and predicted spans are often the same
+
+    def span(self, s: int, e: int) -> int:
+        """Tokens in text[s:e]."""
+        known = self._known.get((s, e))
+        if known is None:
+            known = self._known[s, e] = self._tokens(self.text[s:e])
+        return known
 
     def count(self, spans: Spans) -> int:
         """Tokens in the spans."""
-        text, count = self.text, self._count
         if len(spans) == 1:
-            return count(text[spans[0][0] : spans[0][1]])
-        return sum(count(text[s:e]) for s, e in spans)
+            return self.span(*spans[0])
+        return sum(self.span(s, e) for s, e in spans)
 
     def total(self, items: list[Spans]) -> int:
         """Tokens of every item's spans, summed."""
-        text, count = self.text, self._count
-        return sum(count(text[s:e]) for spans in items for s, e in spans)
+        span = self.span
+        return sum(span(s, e) for spans in items for s, e in spans)
 
     def shared(self, a: Spans, b: Spans) -> int:
         """Tokens in the overlap of ``a`` and ``b``."""
@@ -59,17 +66,17 @@ class Tokens:
     ) -> int:
         """Tokens shared by each pair (index into ``a``, index into ``b``), summed; ``a_tokens``: the
         tokens of each item of ``a``, when known."""
-        text, count = self.text, self._count
+        span = self.span
         total = 0
         for i, j in pairs:
             x, y = a[i], b[j]
             if x == y:
-                total += a_tokens[i] if a_tokens is not None else sum(count(text[s:e]) for s, e in x)
+                total += a_tokens[i] if a_tokens is not None else self.count(x)
             elif len(x) == 1 and len(y) == 1:
                 (s1, e1), (s2, e2) = x[0], y[0]
                 s, e = (s1 if s1 > s2 else s2), (e1 if e1 < e2 else e2)
                 if e > s:
-                    total += count(text[s:e])
+                    total += span(s, e)
             else:
                 total += self.shared(x, y)
         return total

@@ -61,7 +61,7 @@ class Predictions:
     ) -> None:
         self.issues: list[Issue] = []
         self.index: dict[str, Place] = {}
-        self.taken: dict[str, Place] = {}
+        self.taken: set[str] = set()  # doc ids handed out (or read after GOLD ended): a second is a duplicate
         self._keep, self._unkeyed = keep, unkeyed
         self._scan = self._records(files)
         self.records = 0
@@ -78,11 +78,12 @@ class Predictions:
     def _place(self, record: Record) -> Place:
         return Place(record.file, record.line, record.offset, len(record.data), record.single)
 
-    def _duplicate(self, doc_id: str, record: Record, first: Place) -> None:
+    def _duplicate(self, doc_id: str, record: Record, first: Place | None) -> None:
+        where = f"at {first.file}:{first.line}" if first is not None else "earlier in PRED"
         self.issues.append(
             issue(
                 "duplicate-doc-id",
-                f"doc_id {doc_id!r} is also at {first.file}:{first.line}; a prediction holds one record per document "
+                f"doc_id {doc_id!r} is also {where}; a prediction holds one record per document "
                 "(choose an annotation set with --pred-set)",
                 file=record.file,
                 line=record.line,
@@ -94,7 +95,7 @@ class Predictions:
         """The record of ``doc_id`` and, when it was just read, its parsed value; None when PRED has none."""
         place = self.index.pop(doc_id, None)
         if place is not None:
-            self.taken[doc_id] = place
+            self.taken.add(doc_id)
             return reread(place), None
         for record in self._scan:
             value = doc_id_of(record.data)
@@ -106,12 +107,11 @@ class Predictions:
                 continue
             self.records += 1
             key = value["doc_id"]
-            first = self.index.get(key) or self.taken.get(key)
-            if first is not None:
-                self._duplicate(key, record, first)
+            if key in self.index or key in self.taken:
+                self._duplicate(key, record, self.index.get(key))
                 continue
             if key == doc_id:
-                self.taken[key] = self._place(record)
+                self.taken.add(key)
                 return record, value
             self.out_of_order += 1
             self.index[key] = self._place(record)
@@ -129,14 +129,13 @@ class Predictions:
                 continue
             self.records += 1
             key = value["doc_id"]
-            first = self.index.get(key) or self.taken.get(key)
-            if first is not None:
-                self._duplicate(key, record, first)
+            if key in self.index or key in self.taken:
+                self._duplicate(key, record, self.index.get(key))
                 continue
-            self.taken[key] = self._place(record)
+            self.taken.add(key)
             yield record
         for key, place in sorted(self.index.items(), key=lambda kv: (kv[1].file, kv[1].offset)):
-            self.taken[key] = place
+            self.taken.add(key)
             yield reread(place)
         self.index.clear()
 

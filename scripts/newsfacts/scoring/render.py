@@ -47,7 +47,7 @@ def render_text(result: dict[str, Any]) -> str:
             for name, both in s["by_label"].items():
                 lines.append(row(layer, f"  {s['label']}={name}", both))
         for role, both in s.get("roles", {}).items():
-            lines.append(row(layer, f"role {role} (in matched quote)", both))
+            lines.append(row(layer, f"role {role}", both))
         for name, a in s["attributes"].items():
             lines.append(
                 f"{layer:<14} {'attr ' + name:<28} {'':>7} {'':>6} {'':>6} | {_fmt(a['precision']):>9} "

@@ -149,7 +149,7 @@ def run_paths(
 
     predictions = Predictions(pred_files, keep, unkeyed)
     scorer = Scorer(chosen)
-    seen: dict[tuple[str, str], None] = {}
+    seen: set[str] = set()  # doc ids of GOLD's chosen set: a second record is a duplicate
     sets: set[str] = set()
     for found, doc, doc_id in _gold_records(gold, run):
         run.gold_issues.extend(i for i in found if i not in gold_problems)
@@ -161,7 +161,7 @@ def run_paths(
         sets.add(name)
         if gold_set is not None and name != gold_set:
             continue
-        if (doc_id, name) in seen:
+        if doc_id in seen:
             run.gold_issues.append(
                 issue(
                     "duplicate-doc-id",
@@ -171,7 +171,7 @@ def run_paths(
                 )
             )
             continue
-        seen[doc_id, name] = None
+        seen.add(doc_id)
         run.gold_documents += 1
         taken = _take(predictions, doc_id, run)
         if taken is None:
