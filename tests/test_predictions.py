@@ -332,7 +332,8 @@ def test_new_writes_valid_skeletons(tmp_path):
     pred = tmp_path / "pred.jsonl"
     pred.write_text(result.stdout, encoding="utf-8")
     assert validate_against(record, pred).issues == []
-    assert runner.invoke(app, ["new", str(text), "--out", str(record)]).exit_code == 2  # never overwrites
+    again = runner.invoke(app, ["new", str(text), "--out", str(record)])
+    assert again.exit_code == 2 and "output-exists" in again.stderr  # never overwrites
     bad = tmp_path / "latin1.txt"
     bad.write_bytes("caf\xe9".encode("latin-1"))
     result = runner.invoke(app, ["new", str(bad)])

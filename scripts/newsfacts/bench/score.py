@@ -229,7 +229,6 @@ def verdicts(result: ScoreBench) -> list[str]:
     )
     if result.long:
         eight = next((r for r in result.long if r.mentions == 8_000), None)
-        base = result.long[0]
         growth = ", ".join(f"{r.mentions:,}: {r.seconds:.2f} s" for r in result.long)
         lines.append(f"- one long document, whole process: {growth}")
         if eight is not None:
@@ -238,21 +237,15 @@ def verdicts(result: ScoreBench) -> list[str]:
                 f"**{'met' if eight.seconds < TARGET_LONG_SECONDS else 'MISSED'}**"
             )
         if len(result.long) >= 2:
-            start = _startup(result)
+            steps = ", ".join(
+                f"{a.mentions:,}→{b.mentions:,}: {(b.seconds - a.seconds) / (b.mentions - a.mentions) * 1e6:.0f} µs"
+                for a, b in zip(result.long, result.long[1:], strict=False)
+            )
             lines.append(
-                f"- linear: from {base.mentions:,} to {result.long[-1].mentions:,} mentions the time beyond start-up "
-                f"(~{start:.2f} s, the intercept) grows {(result.long[-1].seconds - start) / max(1e-9, base.seconds - start):.1f}× "
-                f"for {result.long[-1].mentions / base.mentions:.0f}× the mentions"
+                f"- linear: the time each added mention costs, between sizes ({steps}), stays of one order "
+                "(quadratic work would double it at every doubling)"
             )
     return lines
-
-
-def _startup(result: ScoreBench) -> float:
-    """Start-up and imports: ``newsfacts score`` of the smallest long document less its share of work, estimated
-    as the intercept of the line through the two smallest sizes."""
-    a, b = result.long[0], result.long[1]
-    slope = (b.seconds - a.seconds) / (b.mentions - a.mentions)
-    return max(0.0, a.seconds - slope * a.mentions)
 
 
 def render(result: ScoreBench) -> str:

@@ -23,6 +23,14 @@ CODES: dict[str, Code] = {
     "unreadable-file": Code("io", "fatal", "Check the file's permissions, or that it is a regular file."),
     "unsupported-file": Code("io", "fatal", "Pass .json (one document) or .jsonl (one document per line) files."),
     "no-documents": Code("io", "fatal", "The folder holds no .json or .jsonl file; point at the folder of documents."),
+    "output-exists": Code(
+        "io", "fatal", "The output file exists and is not overwritten: choose another --out or remove it."
+    ),
+    "write-failed": Code(
+        "io",
+        "fatal",
+        "Check that the output's folder exists and is writable and the disk has room; nothing was written.",
+    ),
     # 1. bytes
     "empty-file": Code(
         "bytes", "error", "The file is empty: write one JSON document (.json) or one per line (.jsonl)."

@@ -3,7 +3,8 @@ by doc_id (``pairing``), count (``scorer``). Memory is the counts, the issues fo
 places of records read out of order, not the corpora.
 
 GOLD: a ``.json``/``.jsonl`` file, a folder of them, or a release folder; its records of one
-annotation set (``gold_set``, default ``gold``) are used, each validated as ``newsfacts validate``
+annotation set (``gold_set``; by default the set of its first valid record — a release and the
+corpus hold only ``gold``) are used, each validated as ``newsfacts validate``
 validates a record (seed files are not checked). PRED: a ``.json``/``.jsonl`` file or a folder of
 them, in the predictions format (a full record is one too), each validated against its gold
 document (``contract.predictions``). Any error on either side: the issues, and no score.
@@ -42,6 +43,8 @@ class Run:
     gold_documents: int = 0
     predictions: int = 0
     out_of_order: int = 0
+    gold_set: str | None = None  # the annotation set of GOLD that was used
+    passed_over: int = 0  # GOLD's valid records of other sets
 
     @property
     def issues(self) -> list[Issue]:
@@ -109,7 +112,7 @@ def run_paths(
     pred: str | os.PathLike[str],
     *,
     layers: Iterable[str] | None = None,
-    gold_set: str | None = "gold",
+    gold_set: str | None = None,
     pred_set: str | None = None,
     score: bool = True,
 ) -> Run:
@@ -150,6 +153,7 @@ def run_paths(
     predictions = Predictions(pred_files, keep, unkeyed)
     scorer = Scorer(chosen)
     seen: set[str] = set()  # doc ids of GOLD's chosen set: a second record is a duplicate
+    chosen_set: str | None = None
     sets: set[str] = set()
     for found, doc, doc_id in _gold_records(gold, run):
         run.gold_issues.extend(i for i in found if i not in gold_problems)
@@ -159,7 +163,9 @@ def run_paths(
             continue
         name = doc["annotation"]["set"]
         sets.add(name)
-        if gold_set is not None and name != gold_set:
+        chosen_set = chosen_set or gold_set or name
+        if name != chosen_set:
+            run.passed_over += 1
             continue
         if doc_id in seen:
             run.gold_issues.append(
@@ -189,7 +195,8 @@ def run_paths(
     run.pred_issues.extend(predictions.issues)
     run.predictions = predictions.records
     run.out_of_order = predictions.out_of_order
-    if not run.gold_documents and sets and gold_set not in sets and not run.errors:
+    run.gold_set = chosen_set
+    if gold_set is not None and not run.gold_documents and sets and gold_set not in sets and not run.errors:
         run.gold_issues.append(
             issue(
                 "gold-set-not-found",

@@ -64,7 +64,11 @@ def convert(
     if done.report.valid:
         try:
             write_atomic(out, predictions_jsonl(done.predictions))
+            typer.echo(f"wrote {len(done.predictions)} prediction(s) to {out}", err=True)
         except OSError as exc:
-            fail(f"cannot write {out}: {exc.strerror or exc}")
-        typer.echo(f"wrote {len(done.predictions)} prediction(s) to {out}", err=True)
+            from newsfacts.contract.codes import issue
+
+            done.report.issues.append(
+                issue("write-failed", f"cannot write {out}: {exc.strerror or exc}", file=str(out))
+            )
     emit_report(done.report, fmt_out)

@@ -48,12 +48,16 @@ def new(
     if out is None:
         typer.echo(content, nl=False)
         return
+    from newsfacts.contract.codes import issue
+
     if out.exists():
-        typer.echo(f"{out}: [path-exists] refusing to overwrite; choose another --out or remove it", err=True)
+        typer.echo(issue("output-exists", f"{out} exists", file=str(out)).render(), err=True)
         raise typer.Exit(EXIT_USAGE)
     try:
         write_atomic(out, content)
     except OSError as exc:
-        typer.echo(f"{out}: [unreadable-file] cannot write: {exc.strerror or exc}", err=True)
+        typer.echo(
+            issue("write-failed", f"cannot write {out}: {exc.strerror or exc}", file=str(out)).render(), err=True
+        )
         raise typer.Exit(EXIT_USAGE) from None
     typer.echo(f"wrote {out}", err=True)

@@ -79,7 +79,10 @@ def score(
             "default: the layers the prediction has anything in."
         ),
     ] = None,
-    gold_set: Annotated[str, typer.Option(help="Annotation set of GOLD to score against.")] = "gold",
+    gold_set: Annotated[
+        str | None,
+        typer.Option(help="Annotation set of GOLD to score against (default: the set of GOLD's first record)."),
+    ] = None,
     pred_set: Annotated[str | None, typer.Option(help="Annotation set of PRED to use when PRED holds several.")] = None,
 ) -> None:
     """Score predictions against gold: precision, recall and F1 per layer and label, streaming.
@@ -108,6 +111,12 @@ def score(
         typer.echo(f"error: {sides} {verdict} ({len(run.errors)} issue(s))", err=True)
         raise typer.Exit(run.exit_code)
     result = run.result
+    if run.passed_over:
+        typer.echo(
+            f"note: scored against GOLD's annotation set {run.gold_set!r}; {run.passed_over} record(s) of other sets "
+            "passed over (--gold-set chooses)",
+            err=True,
+        )
     for layer in result["layers"]:
         empty = (
             result[layer]["b3"]["recall_den"] == 0

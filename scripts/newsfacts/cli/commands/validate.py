@@ -23,7 +23,10 @@ def validate(
             "the predictions format, offsets and span texts on the gold texts, references, enums."
         ),
     ] = None,
-    gold_set: Annotated[str, typer.Option(help="With --against: the annotation set of the gold.")] = "gold",
+    gold_set: Annotated[
+        str | None,
+        typer.Option(help="With --against: the annotation set of the gold (default: that of its first record)."),
+    ] = None,
 ) -> None:
     """Check annotated documents against the schema and the annotation rules.
 
