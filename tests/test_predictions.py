@@ -367,3 +367,17 @@ def test_score_never_tracebacks_on_corrupted_predictions(tmp_path, minimal_doc, 
     assert run.exit_code in (0, 1, 2)
     assert all(i.code and i.message for i in run.issues)
     assert (run.result is None) == bool(run.errors)
+
+
+def test_gold_set_is_the_first_records_unless_named(tmp_path, minimal_doc):
+    folder = tmp_path / "gold"
+    folder.mkdir()
+    other = copy.deepcopy(minimal_doc)
+    other["annotation"] = {**other["annotation"], "set": "pass-a", "status": "independent_pass"}
+    _write(folder / "a.json", minimal_doc)
+    _write(folder / "b.json", other)
+    pred = _write(tmp_path / "pred.jsonl", _bare(minimal_doc))
+    result = runner.invoke(app, ["score", str(folder), str(pred)])
+    assert result.exit_code == 0 and "annotation set 'gold'; 1 record(s) of other sets passed over" in result.stderr
+    run = score_paths(folder, pred, gold_set="pass-a")
+    assert run.gold_set == "pass-a" and run.passed_over == 1 and run.result["documents"]["scored"] == 1
