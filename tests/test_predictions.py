@@ -381,3 +381,12 @@ def test_gold_set_is_the_first_records_unless_named(tmp_path, minimal_doc):
     assert result.exit_code == 0 and "annotation set 'gold'; 1 record(s) of other sets passed over" in result.stderr
     run = score_paths(folder, pred, gold_set="pass-a")
     assert run.gold_set == "pass-a" and run.passed_over == 1 and run.result["documents"]["scored"] == 1
+
+
+def test_truncated_release_file_is_coded(tmp_path, minimal_doc):
+    release = _release(tmp_path, minimal_doc)
+    parquet = release / "data" / "documents" / "test.parquet"
+    parquet.write_bytes(parquet.read_bytes()[:200])
+    pred = _write(tmp_path / "pred.jsonl", _bare(minimal_doc))
+    result = runner.invoke(app, ["score", str(release), str(pred)])
+    assert result.exit_code in (1, 2) and "unreadable-file" in result.stderr and "Traceback" not in result.output

@@ -149,14 +149,16 @@ def iter_release(path: Path, batch_size: int = 256) -> Iterator[Doc | Issue]:
     if not files:
         yield issue("no-documents", f"the release has no data/documents/*.parquet under {path}", file=str(path))
         return
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    broken = (OSError, ValueError, pa.ArrowException)  # ArrowInvalid is a ValueError; not every Arrow error is
     fields = set(document_schema()["properties"])
     for file in files:
         try:
             parquet = pq.ParquetFile(file)
             schema = parquet.schema_arrow
-        except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on bad files
+        except broken as exc:
             yield issue("unreadable-file", f"cannot read {file}: {exc}", file=str(file))
             continue
         features = _features(schema)
@@ -179,7 +181,7 @@ def iter_release(path: Path, batch_size: int = 256) -> Iterator[Doc | Issue]:
                         )
                         continue
                     yield {k: v for k, v in decoded.items() if k in fields}
-        except (OSError, ValueError) as exc:
+        except broken as exc:
             yield issue("unreadable-file", f"cannot read {file} after row {row}: {exc}", file=str(file))
 
 
