@@ -18,15 +18,6 @@ def prf(tp: float, gold: float, pred: float) -> dict[str, Any]:
     }
 
 
-def prf_partial(hit_gold: float, gold: float, hit_pred: float, pred: float) -> dict[str, Any]:
-    """P/R/F1 where recall and precision have numerators of their own (token overlap); None where
-    a denominator is 0."""
-    r = hit_gold / gold if gold else None
-    p = hit_pred / pred if pred else None
-    f = None if p is None or r is None else (2 * p * r / (p + r) if p + r else 0.0)
-    return {"precision": p, "recall": r, "f1": f, "tp": hit_gold, "gold": gold, "pred": pred}
-
-
 def prf_reference(num_r: float, den_r: float, num_p: float, den_p: float) -> dict[str, Any]:
     """P/R/F1 as the CoNLL reference scorer (v8.01) reports them: 0 where a denominator is 0."""
     r = num_r / den_r if den_r else 0.0
@@ -56,17 +47,9 @@ class Tally:
         c[2] += pred
         c[3] += matched
 
-    def has(self, key: tuple) -> bool:
-        return key in self.counts
-
     def get(self, key: tuple) -> dict[str, Any]:
         tp, gold, pred, _ = self.counts.get(key, [0, 0, 0, 0])
         return prf(tp, gold, pred)
-
-    def partial(self, key: tuple) -> dict[str, Any]:
-        """[hits counted on gold, gold, pred, hits counted on pred] as ``prf_partial``."""
-        hit_gold, gold, pred, hit_pred = self.counts.get(key, [0, 0, 0, 0])
-        return prf_partial(hit_gold, gold, hit_pred, pred)
 
     def attribute(self, key: tuple) -> dict[str, Any]:
         hits, gold, pred, matched = self.counts.get(key, [0, 0, 0, 0])
