@@ -24,7 +24,9 @@ CODES: dict[str, Code] = {
     "unsupported-file": Code("io", "fatal", "Pass .json (one document) or .jsonl (one document per line) files."),
     "no-documents": Code("io", "fatal", "The folder holds no .json or .jsonl file; point at the folder of documents."),
     "output-exists": Code(
-        "io", "fatal", "The output file exists and is not overwritten: choose another --out or remove it."
+        "io",
+        "fatal",
+        "--out names an existing file, which is not overwritten: choose another --out or remove it (export and import write into a folder, new or one to write into).",
     ),
     "write-failed": Code(
         "io",
@@ -257,9 +259,6 @@ CODES: dict[str, Code] = {
         "exchange",
         "fatal",
         "The file is larger than the importer reads; split it (Label Studio: export fewer tasks per file).",
-    ),
-    "output-exists": Code(
-        "exchange", "fatal", "--out names an existing file; name a folder (new, or one to write into)."
     ),
     "output-write-failed": Code(
         "exchange",
