@@ -18,6 +18,7 @@ import math
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -121,6 +122,7 @@ def validate_paths(
         if key is not None:
             keys.append(key)
     report.extend(map(_pointed_line, corpus_checks(keys, Path(seeds) if seeds is not None else None)))
+    report.sets = dict(Counter(k.annotation_set for k in keys))
     return report
 
 
