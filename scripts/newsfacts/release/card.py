@@ -249,6 +249,19 @@ def _known(attested: dict[str, Any]) -> str:
     return attested["value"] if attested.get("value") else f"unknown — {attested['note']}"
 
 
+def _predictions_section() -> str:
+    from newsfacts.contract.prediction_schema import fields_table
+
+    return (
+        "`newsfacts score RELEASE PRED` scores a system's predictions against this release, streaming; "
+        "`newsfacts validate PRED --against RELEASE` checks them first, and `newsfacts convert` makes them from "
+        "Hugging Face pipeline output, spaCy Docs, BIO tags over the `ner` config's tokens or plain JSONL rows. "
+        "The predictions format is `schema/prediction.schema.json` (shipped alongside, generated from the "
+        "document schema): `doc_id` plus any layer, offsets in code points into this release's `text`. "
+        "Its fields:\n\n" + fields_table() + "\n"
+    )
+
+
 def card_body(
     *, metadata: dict[str, Any], datasheet: str, card_header: dict[str, Any], folder: Path | None = None
 ) -> str:
@@ -277,6 +290,8 @@ def card_body(
         + answer(datasheet, "direct-use")
         + "\n\n### Out-of-Scope Use\n\n"
         + answer(datasheet, "out-of-scope")
+        + "\n\n### Scoring a system\n\n"
+        + _predictions_section()
         + "\n",
         "## Dataset Structure\n\n"
         f"Configs (the default is `{default}`): one Parquet folder each under `data/`.\n\n"
