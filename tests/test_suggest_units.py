@@ -20,12 +20,18 @@ def _needs_libraries() -> None:
 
 
 def test_committed_lexicon_is_generated():
+    """With the library versions it was made with, the lexicon is regenerated exactly; with others,
+    every committed form must still be one pint reads as its code's unit (new forms may appear)."""
     _needs_libraries()
-    fresh = make_units.render(make_units.build())
-    committed = make_units.OUT.read_text(encoding="utf-8")
-    assert json.loads(fresh)["forms"] == json.loads(committed)["forms"], (
-        "units.json is stale: run python -m newsfacts.research.suggest.make_units"
-    )
+    fresh = json.loads(make_units.render(make_units.build()))
+    committed = json.loads(make_units.OUT.read_text(encoding="utf-8"))
+    if (fresh["pint"], fresh["ucumvert"]) == (committed["pint"], committed["ucumvert"]):
+        assert fresh["forms"] == committed["forms"], (
+            "units.json is stale: run python -m newsfacts.research.suggest.make_units"
+        )
+    else:
+        lost = {f: v for f, v in committed["forms"].items() if fresh["forms"].get(f) != v}
+        assert not lost, f"pint {fresh['pint']} / ucumvert {fresh['ucumvert']} read these forms otherwise: {lost}"
 
 
 def test_every_code_is_ucum_that_pint_reads():
