@@ -63,7 +63,9 @@ def test_numeric_rules():
     doc = _draft("units", TEXTS["units"])
     facts = {f["text"]: f for f in doc["numeric_facts"]}
     assert facts["nearly two metres"]["unit"] == "m" and facts["nearly two metres"]["low"] == 1.8
-    assert facts["48 hours"]["quantity_kind"] == "duration" and facts["48 hours"]["ontonotes_type"] == "TIME"
+    assert (
+        facts["48 hours"]["quantity_kind"] == "duration" and facts["48 hours"]["ontonotes_type"] == "DATE"
+    )  # 24 h or more: DATE (1.3.0)
     assert facts["Between 5 and 10"]["interval_rule"] == "range"
     assert (facts["Between 5 and 10"]["low"], facts["Between 5 and 10"]["high"]) == (5, 10)
     assert facts["more than 1,200"]["high"] is None and facts["more than 1,200"]["unit"] == "{person}"
@@ -100,3 +102,86 @@ def test_cli(tmp_path):
     assert result.exit_code == 0
     result = runner.invoke(app, ["suggest", str(tmp_path / "missing.txt")])
     assert result.exit_code == 2 and "unreadable-file" in result.stderr
+
+
+def test_cli_many_files_and_folders(tmp_path):
+    runner = CliRunner()
+    seeds = tmp_path / "seeds"
+    (seeds / "sub").mkdir(parents=True)
+    for name, text in TEXTS.items():
+        (seeds / ("sub" if name == "emoji" else "") / f"{name}.txt").write_text(text, encoding="utf-8")
+    out = tmp_path / "drafts"
+    result = runner.invoke(app, ["suggest", str(seeds), "--out", str(out), "--corpus", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{name}.json" for name in TEXTS)
+    for path in out.iterdir():
+        assert validate_document(json.loads(path.read_text(encoding="utf-8"))) == []
+    assert result.stderr.count("draft: ") == len(TEXTS)
+    # several files named one by one, into a new folder
+    files = [str(seeds / "units.txt"), str(seeds / "interrupted.txt")]
+    result = runner.invoke(app, ["suggest", *files, "--out", str(tmp_path / "two"), "--corpus", str(tmp_path)])
+    assert result.exit_code == 0 and len(list((tmp_path / "two").iterdir())) == 2
+
+
+def test_cli_usage_errors(tmp_path):
+    runner = CliRunner()
+    seed = tmp_path / "a.txt"
+    seed.write_text(TEXTS["units"], encoding="utf-8")
+    other = tmp_path / "b.txt"
+    other.write_text(TEXTS["emoji"], encoding="utf-8")
+    # several seeds need a folder to write to
+    result = runner.invoke(app, ["suggest", str(seed), str(other), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "--out FOLDER" in result.stderr
+    result = runner.invoke(app, ["suggest", str(seed), str(other), "--out", str(seed), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "not a folder" in result.stderr
+    # an empty folder, a missing file beside a good one (the good one is still drafted)
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["suggest", str(tmp_path / "empty"), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "[no-documents]" in result.stderr
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["suggest", str(seed), str(tmp_path / "gone.txt"), "--out", str(out)])
+    assert result.exit_code == 2 and "[unreadable-file]" in result.stderr and (out / "a.json").is_file()
+    # not UTF-8, empty
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe caf\xe9")
+    result = runner.invoke(app, ["suggest", str(bad), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "[seed-not-utf8]" in result.stderr
+    blank = tmp_path / "blank.txt"
+    blank.write_text("  \n", encoding="utf-8")
+    result = runner.invoke(app, ["suggest", str(blank), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "[seed-empty]" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_cli_refuses_a_fifo_without_hanging(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(app, ["suggest", str(fifo), "--corpus", str(tmp_path)])
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
+def test_cli_edge_inputs_from_issue_12(tmp_path):
+    """A 5,000-digit number and a text ending “According to the mayor,”: a valid draft, exit 0."""
+    runner = CliRunner()
+    for name, text in (
+        ("digits", "Title\n\n" + "9" * 5000 + " votes."),
+        ("mayor", "Taxes rise.\n\nAccording to the mayor,"),
+    ):
+        seed = tmp_path / f"{name}.txt"
+        seed.write_text(text, encoding="utf-8")
+        result = runner.invoke(app, ["suggest", str(seed), "--corpus", str(tmp_path)])
+        assert result.exit_code == 0, result.output
+        assert validate_document(json.loads(result.stdout)) == []
+
+
+def test_cli_fills_document_fields_from_the_corpus_provenance(tmp_path):
+    """Drafts of the corpus's own seeds carry the fields `ingest` gives them (split, source, licence)."""
+    seed = ROOT / "seeds" / "wikinews" / "wikinews_worship.txt"
+    out = tmp_path / "draft.json"
+    result = CliRunner().invoke(app, ["suggest", str(seed), "--out", str(out), "--corpus", str(ROOT / "corpus")])
+    assert result.exit_code == 0, result.output
+    draft = json.loads(out.read_text(encoding="utf-8"))
+    assert draft["source"]["seed_file"] == "wikinews/wikinews_worship.txt"
+    assert draft["split"] == "validation" and draft["text_license"]["value"] == "CC-BY-2.5"

@@ -3,7 +3,7 @@
 tests/fixtures/heldout/ holds four invented articles with gold quotes and numeric facts, made
 without looking at the suggester's rules (see make_gold.py there). These tests check that the
 gold validates and is exactly what make_gold.py builds, then run ``newsfacts suggest`` and
-``newsfacts score`` on the articles (and on the seed, for the in-sample figure) and check that
+``newsfacts score`` on the articles and check that
 the score reports are well-formed and that their figures equal the committed
 tests/fixtures/heldout/.scores.json, the figures the README quotes.
 
@@ -39,7 +39,7 @@ make_gold = _load_make_gold()
 
 @pytest.fixture(scope="module")
 def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """Fresh suggester drafts of the held-out articles and the seed, scored against their gold."""
+    """Fresh suggester drafts of the held-out articles, scored against their gold."""
     return make_gold.compute_scores(tmp_path_factory.mktemp("suggest-heldout"))
 
 
@@ -124,7 +124,6 @@ def test_score_reports_are_well_formed(reports: dict[str, Any]):
     for report in reports["articles"].values():
         _check_report(report, 1)
     _check_report(reports["total"], 4)
-    _check_report(reports["in_sample"], 1)
     # the total is the articles' counts summed (micro-average)
     for layer in ("quotes", "numeric_facts"):
         for mode in ("exact", "overlap"):

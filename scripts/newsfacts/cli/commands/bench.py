@@ -67,6 +67,42 @@ def bench_build(
     typer.echo(render(result))
 
 
+@bench_app.command("suggest")
+def bench_suggest(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold documents: a .json/.jsonl file, a folder of documents or a release folder.")
+    ] = Path("corpus/documents"),
+    split: Annotated[
+        str | None,
+        typer.Option(help="Only the gold documents of this split (validation: the development split; test: held out)."),
+    ] = "validation",
+    peers: Annotated[bool, typer.Option("--peers/--no-peers", help="Run quantulum3 and Recognizers-Text too.")] = True,
+    repeat: Annotated[int, typer.Option(min=1, help="Drafting runs per system; the best time counts.")] = 3,
+) -> None:
+    """Score `newsfacts suggest` on gold articles beside quantulum3 and Recognizers-Text (numeric facts).
+
+    The same articles, the same alignment as `newsfacts score --layers quotes,numeric_facts`, and
+    articles per second. Prints Markdown tables; progress goes to stderr. (newsfacts.bench.suggest)
+    """
+    from newsfacts.bench.suggest import bench_suggest as run_bench
+    from newsfacts.bench.suggest import render
+    from newsfacts.contract.report import EXIT_USAGE
+    from newsfacts.contract.sources import SourceError, load_documents
+
+    try:
+        docs = load_documents(gold)
+    except SourceError as exc:
+        for found in exc.issues:
+            typer.echo(found.render(), err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    docs = [d for d in docs if d["annotation"]["status"] == "gold" and (split is None or d["split"] == split)]
+    if not docs:
+        typer.echo(f"error: no gold documents of split {split!r} in {gold}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    result = run_bench(docs, peers=peers, repeat=repeat, progress=lambda message: typer.echo(message, err=True))
+    typer.echo(render(result))
+
+
 @bench_app.command("score")
 def bench_score(
     docs: Annotated[int, typer.Option("--docs", min=1, help="Synthetic documents to generate.")] = 10_000,
