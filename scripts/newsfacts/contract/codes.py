@@ -270,13 +270,45 @@ CODES: dict[str, Code] = {
     "release-not-found": Code("release", "fatal", "Pass the folder `newsfacts build` wrote (it holds MANIFEST.json)."),
     "manifest-missing": Code(
         "release",
-        "error",
+        "fatal",
         "MANIFEST.json is missing: rebuild the release with `newsfacts build`, or download it again.",
     ),
     "manifest-invalid": Code(
         "release", "error", "MANIFEST.json is not a newsfacts manifest: rebuild the release, or download it again."
     ),
-    "file-missing": Code("release", "error", "A file the manifest lists is gone: restore it from the release."),
+    "file-missing": Code(
+        "release",
+        "error",
+        "A file the manifest lists is gone, or a file every release holds is not listed: restore it from the release.",
+    ),
+    "release-symlink": Code(
+        "release",
+        "error",
+        "A release holds only regular files and folders; a symbolic link could hand out files from outside it: "
+        "replace the link by the file, or download the release again.",
+    ),
+    "file-not-regular": Code(
+        "release",
+        "error",
+        "A FIFO, socket or device is no release file (reading it could hang): remove it.",
+    ),
+    "schema-differs": Code(
+        "release",
+        "error",
+        "The release's schema/ is not the schema of its version as newsfacts carries it; documents are validated "
+        "against newsfacts's own copy: restore schema/ from the release, or rebuild it.",
+    ),
+    "schema-version-unknown": Code(
+        "release",
+        "error",
+        "This newsfacts does not know the release's schema version: upgrade newsfacts (`pip install -U newsfacts`).",
+    ),
+    "schema-not-compared": Code(
+        "release",
+        "warning",
+        "This newsfacts validates the release's documents with its newer schema (which accepts the release's "
+        "version) but does not carry the older version's files to compare schema/ with.",
+    ),
     "file-changed": Code(
         "release",
         "error",

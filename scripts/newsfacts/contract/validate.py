@@ -32,7 +32,7 @@ from newsfacts.contract.codes import issue
 from newsfacts.contract.locate import line_of_pointer
 from newsfacts.contract.reading import Record, discover, read_records
 from newsfacts.contract.report import Issue, Report, pointer
-from newsfacts.contract.schema import document_schema, field_description
+from newsfacts.contract.schema import document_schema, fast_validator, field_description, offline_validator
 
 _INT64 = 2**63
 #: A run of 19+ ASCII digits may not fit in 64 bits: orjson reads such integers as floats,
@@ -60,9 +60,7 @@ class DocKey:
 
 @cache
 def _fast_validator() -> Any:
-    import jsonschema_rs
-
-    return jsonschema_rs.validator_for(document_schema())
+    return fast_validator(document_schema())
 
 
 @cache
@@ -71,7 +69,7 @@ def _validators() -> tuple[Any, Any]:
     import jsonschema
 
     detailed = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-    return _fast_validator(), detailed(document_schema())
+    return _fast_validator(), offline_validator(document_schema(), detailed)
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -129,6 +127,13 @@ def validate_paths(
 
 def validate_document(doc: Any) -> list[Issue]:
     """Schema and semantic checks of one document already parsed into Python objects."""
+    return list(_schema_and_semantics(doc, lambda p: None, "<document>", None))
+
+
+def schema_issues(doc: Any) -> list[Issue]:
+    """The schema layer alone for one parsed document (the package's schema): its issues, pointed."""
+    if _fast_validator().is_valid(doc):
+        return []
     return list(_schema_and_semantics(doc, lambda p: None, "<document>", None))
 
 

@@ -29,7 +29,7 @@ from newsfacts.contract.report import Issue, Report
 from newsfacts.corpus.ingest import normalise_text, sha256_hex
 from newsfacts.release.build import InvalidCorpus, Progress, text_policy, write_release
 from newsfacts.release.manifest import MANIFEST, Manifest
-from newsfacts.release.verify import check_files
+from newsfacts.release.release_files import ManifestUnusable, check_files, check_shipped_schema, read_manifest, walk
 
 
 def find_copy(texts: Path, doc: dict[str, Any]) -> Path | None:
@@ -114,11 +114,18 @@ def rehydrate_release(
     if not texts.is_dir():
         report.issues.append(issue("texts-not-found", f"no such folder of texts: {texts}", file=str(texts)))
         raise InvalidCorpus(report)
-    manifest = Manifest.read(release)
+    try:
+        manifest = read_manifest(release)
+    except ManifestUnusable as exc:
+        report.extend(exc.issues)
+        raise InvalidCorpus(report) from None
     if not manifest.text_withheld:
         report.issues.append(issue("text-not-withheld", f"{release} already holds the texts", file=str(release)))
         raise InvalidCorpus(report)
-    report.extend(check_files(release, manifest))
+    tree = walk(release)
+    report.extend(tree.issues)
+    report.extend(check_files(release, manifest, tree))
+    report.extend(check_shipped_schema(manifest, tree))
     if report.errors:
         raise InvalidCorpus(report)
     problems: list[Issue] = []
