@@ -292,6 +292,12 @@ CODES: dict[str, Code] = {
         "error",
         "A FIFO, socket or device is no release file (reading it could hang): remove it.",
     ),
+    "features-metadata-mismatch": Code(
+        "release",
+        "error",
+        "A Parquet file's `huggingface` metadata (the features datasets loads it with, ClassLabel names too) is not "
+        "its config's: restore the file from the release, or rebuild it.",
+    ),
     "schema-differs": Code(
         "release",
         "error",

@@ -183,9 +183,7 @@ def check_files(folder: Path, manifest: Manifest, tree: Tree) -> Iterator[Issue]
     required = [*REQUIRED, *(f"schema/{n}" for n in _package_schema_names())]
     for name in required:
         if name not in listed:
-            yield issue(
-                "file-missing", f"{name} is not in the manifest: every release holds it", file=name
-            )
+            yield issue("file-missing", f"{name} is not in the manifest: every release holds it", file=name)
     for config, splits in manifest.content["configs"].items():
         for split, entry in splits.items():
             for name in entry["files"]:

@@ -109,12 +109,14 @@ def verify_release(folder: Path) -> VerifyReport:
     card = read_card(folder, report, tree)
     if card is not None:
         report.extend(check_card(folder, card, manifest, tree))
-    data_files = [name for config in manifest.content["configs"].values() for s in config.values() for name in s["files"]]
+    data_files = [
+        name for config in manifest.content["configs"].values() for s in config.values() for name in s["files"]
+    ]
     readable = {name for name in data_files if name in tree.files}
     seen = _Seen()
     report.extend(check_parquet(folder, manifest, readable, seen))
     complete = len(readable) == len(set(data_files))
-    if complete and not any(i.code == "parquet-unreadable" for i in report.issues):
+    if complete and not any(i.code in ("parquet-unreadable", "features-metadata-mismatch") for i in report.issues):
         report.extend(check_views_and_documents(folder, manifest, report, seen))
         report.extend(check_release_docs(folder, manifest, tree))
     report.extend(check_versions_agree(folder, manifest, tree))
@@ -128,12 +130,7 @@ def _official(manifest: Manifest, seen: _Seen) -> Official | None:
     if not seen.documents_read or any(key not in seen.hashes for key in order):
         return None
     content = combined_hash([(c, s, seen.hashes[c, s]) for c, s in order])
-    texts = manifest.content.get("texts")
-    if isinstance(texts, dict):
-        policy = texts["policy"]
-    else:
-        policy = "none" if manifest.content.get("text_withheld") else "all"
-    return official(manifest.version, policy, seen.texts_missing == 0, content)
+    return official(manifest.version, manifest.text_policy, seen.texts_missing == 0, content)
 
 
 def _read_text(folder: Path, name: str, tree: Tree) -> str | None:
@@ -172,7 +169,7 @@ def check_release_docs(folder: Path, manifest: Manifest, tree: Tree) -> Iterator
             filled = fill(datasheet, expected["DATASHEET.md"])
             expected["README.md"] = _card_text(folder, manifest, metadata, filled)
             expected["croissant.json"] = _croissant(folder, manifest, metadata, filled)
-    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError, IndexError) as exc:
+    except _READ_ERRORS as exc:
         yield issue("release-docs-mismatch", f"cannot compute what the release's documents should state: {exc}")
         return
     for name, want in expected.items():
@@ -196,7 +193,9 @@ def check_release_docs(folder: Path, manifest: Manifest, tree: Tree) -> Iterator
                 same = False
             if not same:
                 yield issue(
-                    "release-docs-mismatch", "croissant.json is not what the release's metadata and files give", file=name
+                    "release-docs-mismatch",
+                    "croissant.json is not what the release's metadata and files give",
+                    file=name,
                 )
         elif text != want:
             yield issue("release-docs-mismatch", f"{name} is not what the release's metadata and rows give", file=name)
@@ -350,7 +349,12 @@ def read_card(folder: Path, report: Report, tree: Tree | None = None) -> dict[st
     errors = list(offline_validator(_CARD_SHAPE).iter_errors(header))
     if errors:
         report.extend(
-            issue("card-invalid", f"{e.message[:200]} ({e.validator})", file="README.md", pointer=pointer(*e.absolute_path))
+            issue(
+                "card-invalid",
+                f"{e.message[:200]} ({e.validator})",
+                file="README.md",
+                pointer=pointer(*e.absolute_path),
+            )
             for e in errors[:20]
         )
         return None
@@ -388,7 +392,9 @@ def check_card(folder: Path, card: dict[str, Any], manifest: Manifest, tree: Tre
         except Exception as exc:
             yield issue("card-mismatch", f"dataset_info features of {name!r} do not parse: {exc!r}"[:300], **where)
     for name in sorted(set(configs) & set(claimed)):
-        yield from _check_config(folder, name, configs[name], infos.get(name, {}), features.get(name), claimed[name], tree)
+        yield from _check_config(
+            folder, name, configs[name], infos.get(name, {}), features.get(name), claimed[name], tree
+        )
 
 
 def _matches(pattern: str, tree: Tree) -> list[str]:
@@ -448,7 +454,7 @@ def _check_config(
                 continue
             try:
                 actual = pq.read_schema(folder / file)
-            except (pa.ArrowException, OSError):
+            except _READ_ERRORS:
                 continue  # reported by check_parquet
             yield from _compare_columns(file, expected, actual)
 
@@ -490,6 +496,8 @@ def _tables(folder: Path, files: list[str]) -> Iterator[tuple[str, pa.Table]]:
 
 def check_parquet(folder: Path, manifest: Manifest, readable: set[str], seen: _Seen | None = None) -> Iterator[Issue]:
     """Each file reads and carries the manifest's versions; the rows give its counts and hashes."""
+    from newsfacts.release.features import arrow_schema
+
     seen = seen if seen is not None else _Seen()
     claimed = manifest.content["configs"]
     hashes = []
@@ -506,10 +514,19 @@ def check_parquet(folder: Path, manifest: Manifest, readable: set[str], seen: _S
                     broken = True
                     continue
                 if schema is not None and not found.remove_metadata().equals(schema.remove_metadata()):
-                    yield issue("parquet-unreadable", f"{file}'s columns differ from its split's other files", file=file)
+                    yield issue(
+                        "parquet-unreadable", f"{file}'s columns differ from its split's other files", file=file
+                    )
                     broken = True
                 schema = schema or found
                 yield from _check_versions(file, found, manifest, config)
+                if _features_metadata(found) != _features_metadata(arrow_schema(config)):
+                    yield issue(
+                        "features-metadata-mismatch",
+                        f"{file}'s `huggingface` features metadata is not the {config} config's",
+                        file=file,
+                    )
+                    broken = True
             if broken or len(files) != len(entry["files"]):
                 continue
             try:
@@ -536,6 +553,13 @@ def check_parquet(folder: Path, manifest: Manifest, readable: set[str], seen: _S
             hashes.append((config, split, entry.get("content_sha256")))
     if len(hashes) == sum(len(s) for s in claimed.values()) and combined_hash(hashes) != manifest.content_sha256:
         yield issue("content-hash-mismatch", "the manifest's content_sha256 is not the hash of its configs' hashes")
+
+
+def _features_metadata(schema: pa.Schema) -> Any:
+    try:
+        return json.loads((schema.metadata or {}).get(b"huggingface", b"null"))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: str) -> Iterator[Issue]:
