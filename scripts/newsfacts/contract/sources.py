@@ -22,7 +22,7 @@ from typing import Any
 import orjson
 
 from newsfacts.contract.codes import issue
-from newsfacts.contract.reading import discover, read_records
+from newsfacts.contract.reading import discover, not_regular, read_records
 from newsfacts.contract.report import Issue
 from newsfacts.contract.schema import document_schema
 
@@ -142,15 +142,22 @@ def _load_release(path: Path) -> Loaded:
     fields = set(document_schema()["properties"])
     docs: list[Doc] = []
     for file in files:
+        if (refused := not_regular(file)) is not None:
+            return Loaded(str(path), [], [refused])
         try:
             table = pq.read_table(file)
         except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on bad files
             found = issue("unreadable-file", f"cannot read {file}: {exc}", file=str(file))
             return Loaded(str(path), [], [found])
-        features = Features.from_arrow_schema(table.schema)
-        for row in table.to_pylist():
-            decoded = {k: _decode(v, features[k]) for k, v in row.items()}
-            docs.append({k: v for k, v in decoded.items() if k in fields})
+        try:
+            # the features come from the file's own metadata, which ``datasets`` parses and may
+            # fail on in any way when it is broken: whatever it raises, the file is not usable
+            features = Features.from_arrow_schema(table.schema)
+            rows = [{k: _decode(v, features[k]) for k, v in row.items()} for row in table.to_pylist()]
+        except Exception as exc:
+            message = f"{file}: its `huggingface` features metadata does not describe its columns: {exc!r}"[:400]
+            return Loaded(str(path), [], [issue("features-metadata-mismatch", message, file=str(file))])
+        docs += [{k: v for k, v in decoded.items() if k in fields} for decoded in rows]
     return Loaded(str(path), docs, [], len(files))
 
 
@@ -160,8 +167,8 @@ def _decode(value: Any, feature: Any) -> Any:
 
     if value is None:
         return None
-    if isinstance(feature, ClassLabel):
-        return feature.int2str(value) if isinstance(value, int) else value
+    if isinstance(feature, ClassLabel):  # an id outside the labels stays a number: the schema refuses it
+        return feature.int2str(value) if isinstance(value, int) and 0 <= value < feature.num_classes else value
     if isinstance(feature, Json):
         return orjson.loads(value) if isinstance(value, (str, bytes)) else value
     if isinstance(feature, (List, LargeList)):
@@ -175,4 +182,11 @@ def select_set(docs: list[Doc], name: str | None) -> list[Doc]:
     """The documents of one annotation set (all of them when ``name`` is None)."""
     if name is None:
         return docs
-    return [d for d in docs if d.get("annotation", {}).get("set") == name]
+    return [d for d in docs if annotation_set(d) == name]
+
+
+def annotation_set(doc: Any) -> Any:
+    """``doc["annotation"]["set"]``, or None where the document has no such field (not a
+    mapping, or an ``annotation`` that is not one)."""
+    annotation = doc.get("annotation") if isinstance(doc, dict) else None
+    return annotation.get("set") if isinstance(annotation, dict) else None

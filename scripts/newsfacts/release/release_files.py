@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from newsfacts.contract.codes import issue
+from newsfacts.contract.reading import read_regular
 from newsfacts.contract.report import Issue, pointer
 from newsfacts.release.manifest import MANIFEST, Manifest, file_sha256
 
@@ -63,21 +63,6 @@ def load_json_strict(data: bytes) -> Any:
         return json.loads(data.decode("utf-8"), object_pairs_hook=_reject_duplicates, parse_constant=constant)
     except RecursionError:
         raise ValueError("the JSON nests too deeply") from None
-
-
-def read_regular(path: Path, limit: int) -> bytes:
-    """The bytes of ``path`` if it is a regular file (not a symlink, FIFO or device) of at most
-    ``limit`` bytes; OSError or ValueError otherwise. Opened without following a symlink and
-    without blocking on a FIFO."""
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, flags)
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("not a regular file")
-        if info.st_size > limit:
-            raise ValueError(f"larger than {limit // 2**20} MiB")
-        return handle.read(limit + 1)
 
 
 def read_manifest(folder: Path) -> Manifest:
