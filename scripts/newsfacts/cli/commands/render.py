@@ -26,7 +26,8 @@ def render(
     """
 
     from newsfacts.contract.documents import write_atomic
-    from newsfacts.contract.sources import SourceError, annotation_set as set_of, load_documents
+    from newsfacts.contract.sources import SourceError, load_documents
+    from newsfacts.contract.sources import annotation_set as set_of
     from newsfacts.contract.validate import validate_document
     from newsfacts.research.render import render_html
 
