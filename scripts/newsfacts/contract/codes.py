@@ -41,6 +41,11 @@ CODES: dict[str, Code] = {
     "invalid-json": Code("json", "error", "Fix the JSON syntax at the given line and column."),
     "non-finite-number": Code("json", "error", "NaN and Infinity are not JSON; write a finite number or null."),
     "integer-out-of-range": Code("json", "error", "Integers must fit in 64 bits; offsets and counts never need more."),
+    "duplicate-key": Code(
+        "json",
+        "error",
+        "Write each key once per object: JSON parsers disagree on which of two values wins, so every newsfacts command refuses both.",
+    ),
     "json-too-deep": Code("json", "error", "The JSON nests too deeply to be a document; check for runaway brackets."),
     # 3. schema
     "schema-violation": Code("schema", "error", "See schema/document.schema.json for the field's definition."),
