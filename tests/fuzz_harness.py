@@ -192,6 +192,8 @@ def _rehash(release: Path) -> None:
     from newsfacts.release.manifest import MANIFEST, file_sha256
 
     path = release / MANIFEST
+    if path.is_symlink() or not path.is_file():  # a FIFO made by the mutation: reading it would hang here
+        return
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         manifest["files"] = {

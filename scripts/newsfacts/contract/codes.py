@@ -256,6 +256,11 @@ CODES: dict[str, Code] = {
         "fatal",
         "--out must be a previous release (it has MANIFEST.json), an empty folder or a new path; choose another path.",
     ),
+    "release-out-locked": Code(
+        "release",
+        "fatal",
+        "Another `newsfacts build` or `rehydrate` is writing this --out (its pid is named): wait for it to finish, or choose another --out.",
+    ),
     "released-version-changed": Code(
         "release",
         "error",

@@ -20,6 +20,7 @@ particular article:
 
 from __future__ import annotations
 
+import math
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -103,6 +104,8 @@ def _parse_number(words: str) -> float | None:
         else:
             return None
     value = total + current
+    if not math.isfinite(value):  # a numeral of hundreds of digits: no number a fact can hold
+        return None
     return int(value) if value == int(value) else value
 
 
@@ -480,6 +483,8 @@ def suggest_quotes(text: str) -> list[dict[str, Any]]:
                 if source is None or rest is None:
                     continue
                 contents = [_span(text, cue.end() + rest.end(), s_end)]
+                if not contents[0]["text"]:  # "According to the mayor," and nothing after
+                    continue
                 quotes.append(_quote("indirect", source, cue, contents, text, 0.5))
                 continue
             source = _source_before(text, cue.start(), s_start)
