@@ -53,13 +53,15 @@ def line_of_pointer(text: str, pointer: str) -> int:
             break
         pos = m.end()
         start = m.start(m.lastgroup) if m.lastgroup else m.start()
+        frame = stack[-1] if stack else None
         if m.lastgroup == "str":
             pos = _string_end(text, start)
-        token = text[start:pos] if m.lastgroup == "str" else m.group(m.lastgroup or 0)
-        frame = stack[-1] if stack else None
-        if frame and frame[0] == "obj" and frame[2] == "key" and m.lastgroup == "str":
-            frame[1] = _decode_key(token)
-            continue
+            if frame and frame[0] == "obj" and frame[2] == "key":
+                frame[1] = _decode_key(text[start:pos])  # a key: short; a value string is never copied
+                continue
+            token = '"'
+        else:
+            token = m.group(m.lastgroup or 0)
         if m.lastgroup == "punct" and token in ":,}]":
             if token == ":" and frame:
                 frame[2] = "value"
