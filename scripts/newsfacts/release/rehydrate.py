@@ -28,10 +28,10 @@ from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import MAX_RECORD_BYTES, Record, read_regular
 from newsfacts.contract.report import Issue, Report
 from newsfacts.corpus.ingest import normalise_text, sha256_hex
-from newsfacts.docs.metadata import check_metadata
 from newsfacts.release.build import InvalidCorpus, Progress, text_policy, write_release
 from newsfacts.release.manifest import MANIFEST, Manifest
-from newsfacts.release.release_files import ManifestUnusable, check_files, check_shipped_schema, read_manifest, walk
+from newsfacts.release.release_files import read_manifest
+from newsfacts.release.verify import verify_release
 
 
 def find_copy(texts: Path, doc: dict[str, Any]) -> Path | None:
@@ -128,20 +128,13 @@ def rehydrate_release(
     if not texts.is_dir():
         report.issues.append(issue("texts-not-found", f"no such folder of texts: {texts}", file=str(texts)))
         raise InvalidCorpus(report)
-    try:
-        manifest = read_manifest(release)
-    except ManifestUnusable as exc:
-        report.extend(exc.issues)
-        raise InvalidCorpus(report) from None
+    verified = verify_release(release)  # all of it: rehydrating trusts the release no more than verify does
+    if verified.errors:
+        report.extend(verified.issues)
+        raise InvalidCorpus(report)
+    manifest = read_manifest(release)
     if not manifest.text_withheld:
         report.issues.append(issue("text-not-withheld", f"{release} already holds the texts", file=str(release)))
-        raise InvalidCorpus(report)
-    tree = walk(release)
-    report.extend(tree.issues)
-    report.extend(check_files(release, manifest, tree))
-    report.extend(check_shipped_schema(manifest, tree))
-    report.extend(check_metadata(manifest.content.get("metadata"), f"{release / MANIFEST}#/metadata"))
-    if report.errors:
         raise InvalidCorpus(report)
     problems: list[Issue] = []
     documents = sum(s["num_examples"] for s in manifest.content["configs"]["documents"].values())
