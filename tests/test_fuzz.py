@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from fuzz_harness import cases, elsewhere, make_seeds, quiet_hf, run_case
 
-CASES = 160
-BUDGET = 45.0  # seconds of cases; the seeds take a few more
+CASES = 600
+BUDGET = 40.0  # seconds of cases; the seeds take a few more
 
 
 @pytest.fixture(scope="module")
