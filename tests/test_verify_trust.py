@@ -199,9 +199,10 @@ def remove(name: str, *, unlist: bool) -> Callable[[Path], None]:
     return edit
 
 
-def add_file(name: str, content: str) -> Callable[[Path], None]:
+def add_file(name: str, content: str | bytes) -> Callable[[Path], None]:
     def edit(release: Path) -> None:
-        (release / name).write_text(content, encoding="utf-8")
+        data = content if isinstance(content, bytes) else content.encode("utf-8")
+        (release / name).write_bytes(data)
 
     return edit
 
@@ -273,6 +274,7 @@ TAMPERING = [
         True,
         "release-docs-mismatch",
     ),
+    ("DATASHEET.md not UTF-8", add_file("DATASHEET.md", b"# Datasheet \xe8\n"), True, "release-docs-mismatch"),
     ("the card's body edited", edit_text("README.md", lambda t: t + "\nforged\n"), True, "release-docs-mismatch"),
     ("a licence file removed and unlisted", remove("LICENSES.md", unlist=True), False, "file-missing"),
     (

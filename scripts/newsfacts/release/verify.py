@@ -158,6 +158,9 @@ def check_release_docs(folder: Path, manifest: Manifest, tree: Tree) -> Iterator
         yield from found
         return
     configs = manifest.content["configs"]
+    for name in ("README.md", "DATASHEET.md", "CITATION.cff", LICENSES, "croissant.json", "CHANGELOG.md"):
+        if name in tree.files and _read_text(folder, name, tree) is None:
+            yield issue("release-docs-mismatch", f"{name} is not UTF-8 text (of at most 64 MiB)", file=name)
     datasheet = _read_text(folder, "DATASHEET.md", tree)
     try:
         expected: dict[str, Any] = {
