@@ -120,3 +120,85 @@ def test_every_answer_the_card_and_croissant_quote_exists():
     for prefixes in [*ANSWERS.values(), *RAI.values()]:
         for prefix in prefixes:
             assert section(datasheet, prefix).strip(), prefix
+
+
+# --- dataset_info num_bytes: what datasets itself counts ------------------------------------------------------
+
+_SIZES = """
+import json, sys
+from datasets import get_dataset_config_names, load_dataset
+path = sys.argv[1]
+print(json.dumps({c: {s: d.info.splits[s].num_bytes for s, d in load_dataset(path, c).items()}
+                  for c in get_dataset_config_names(path)}))
+"""
+
+
+def test_num_bytes_equal_what_datasets_reports_on_load(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import yaml
+    from newsfacts.release.build import build_release
+    from release_helpers import write_corpus
+
+    release = tmp_path / "release"
+    build_release(write_corpus(tmp_path / "corpus"), release)
+    env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    done = subprocess.run(
+        [sys.executable, "-c", _SIZES, str(release)], capture_output=True, text=True, env=env, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    reported = json.loads(done.stdout)
+    text = (release / "README.md").read_text(encoding="utf-8")
+    header = yaml.safe_load(text[4 : text.index("\n---\n", 3)])
+    declared = {i["config_name"]: {s["name"]: s["num_bytes"] for s in i["splits"]} for i in header["dataset_info"]}
+    assert declared == reported
+    for info in header["dataset_info"]:
+        assert info["dataset_size"] == sum(s["num_bytes"] for s in info["splits"])
+
+
+def test_datasets_nbytes_is_the_size_of_the_table_read_back():
+    """Nulls, empty lists, empty strings, nested structs, slices: the in-memory table counts as read back."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from newsfacts.release.card import datasets_nbytes
+
+    span = pa.struct([("start", pa.int32()), ("text", pa.string())])
+    table = pa.table(
+        {
+            "a": pa.array([1, None, 3, 4], pa.int64()),
+            "b": pa.array([0.5, 1.5, None, None], pa.float64()),
+            "s": pa.array(["x", "", None, "zéé"]),
+            "f": pa.array([True, False, True, None]),
+            "l": pa.array([[{"start": 1, "text": "a"}], [], None, [{"start": None, "text": None}]], pa.list_(span)),
+            "e": pa.array([[], [], [], []], pa.list_(pa.string())),
+        }
+    )
+    for part in (table, table.slice(1, 2), table.slice(0, 0)):
+        buffer = io.BytesIO()
+        pq.write_table(part, buffer)
+        buffer.seek(0)
+        with pq.ParquetFile(buffer) as parquet:
+            back = sum(parquet.read_row_group(i).nbytes for i in range(parquet.num_row_groups))
+        assert datasets_nbytes(part) == back
+
+
+def test_card_documents_the_ner_tokenisation_and_its_limits():
+    from newsfacts.release.card import NER_TOKENISATION, card_body
+    from newsfacts.release.ner import ner_rows
+
+    header = {"configs": [{"config_name": c} for c in ("documents", "ner")]}
+    body = card_body(
+        metadata=load_metadata(ROOT / "corpus"),
+        datasheet=(ROOT / "DATASHEET.md").read_text(encoding="utf-8"),
+        card_header=header,
+    )
+    assert NER_TOKENISATION in body and "### Tokenisation of `ner`" in body
+    # the table says what the tokeniser does today: check it against the tokeniser
+    doc = json.loads((ROOT / "corpus" / "documents" / "000_5d72bf2b25391026.json").read_text(encoding="utf-8"))
+    tokens = [t for row in ner_rows(doc) for t in row["tokens"]]
+    for run in (["9", "th", "Division"], ["Capt", ".", "Devan", "Zimmerman"], ["Iraq", "’s"], ["army’s"]):
+        assert any(tokens[i : i + len(run)] == run for i in range(len(tokens))), run

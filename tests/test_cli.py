@@ -100,7 +100,7 @@ def test_validate_json_format(monkeypatch: pytest.MonkeyPatch) -> None:
     assert codes >= {p.name.removesuffix(".jsonl").removesuffix(".json") for p in INVALID}
     valid = invoke("validate", "--format", "json", str(CASES / "valid"))
     assert valid.exit_code == EXIT_OK
-    assert json.loads(valid.stdout) == {"valid": True, "files": 3, "documents": 4, "issues": []}
+    assert json.loads(valid.stdout) == {"valid": True, "files": 3, "documents": 4, "sets": {"gold": 4}, "issues": []}
 
 
 def test_validate_with_jobs_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:

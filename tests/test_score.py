@@ -13,7 +13,7 @@ import pytest
 from newsfacts.cli import app
 from newsfacts.contract.documents import dump_document
 from newsfacts.contract.validate import validate_document
-from newsfacts.research.score import agreement, b_cubed, ceaf_e, coreference, match, muc, score_documents
+from newsfacts.research.score import agreement, b_cubed, ceaf_e, match, muc, score_documents
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -98,7 +98,7 @@ def test_coreference_on_documents(minimal_doc):
     pred["entities"].append({"id": "E9", "type": "PERSON", "name": "Pérez", "kb": []})
     pred["mentions"][4]["entity_id"] = "E9"  # "Pérez" split off Ana Pérez
     assert validate_document(pred) == []
-    result = coreference([minimal_doc], [pred])
+    result = score_documents([minimal_doc], [pred], ["entities"])["entities"]
     # key clusters: {M1,M5} {M2} {M3,M4,M7} {M6}; response: {M1} {M5} {M2} {M3,M4,M7} {M6}
     assert result["muc"]["recall"] == pytest.approx(2 / 3)
     assert result["muc"]["precision"] == 1.0
@@ -243,7 +243,7 @@ def test_cli_usage_errors(tmp_path, minimal_doc):
     _write(both / "a.json", minimal_doc)
     _write(both / "b.json", _prediction(minimal_doc))
     result = runner.invoke(app, ["score", str(gold), str(both)])
-    assert result.exit_code == 2 and "--pred-set" in result.stderr
+    assert result.exit_code == 1 and "duplicate-doc-id" in result.stderr and "--pred-set" in result.stderr
     result = runner.invoke(app, ["score", str(both), str(both), "--pred-set", "system"])
     assert result.exit_code == 0, result.output  # GOLD falls back to the `gold` set
 

@@ -166,7 +166,7 @@ def test_json_output_lists_codes(release: Path) -> None:
         ("file-missing", "CITATION.cff"),
         ("release-docs-mismatch", "croissant.json"),  # it lists CITATION.cff
     ]
-    assert report["official"]["answer"] == "no"  # a fixture corpus at the released version's number
+    assert report["official"]["answer"] in ("no", "unknown version")  # a fixture corpus, not the released rows
 
 
 def test_label_ids_out_of_range_are_caught(release: Path) -> None:

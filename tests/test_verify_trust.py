@@ -386,7 +386,8 @@ def test_a_forgery_with_every_hash_recomputed_is_not_official(built: dict[str, P
     pristine = verify_release(built["pristine"])
     version = pristine.official.version
     recorded = pristine.official.content_sha256
-    metadata = {**official_module.package_metadata(), "released_content_sha256": {version: recorded}}
+    forms = {"all": recorded, "licensed": recorded}  # the fixture's form, whether or not it withholds a text
+    metadata = {**official_module.package_metadata(), "released_content_sha256": {version: forms}}
     monkeypatch.setattr(official_module, "package_metadata", lambda: metadata)
     assert verify_release(built["pristine"]).official.answer == "yes"
     forged = runner.invoke(app, ["verify", str(built["forged"])])

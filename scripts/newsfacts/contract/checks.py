@@ -277,7 +277,7 @@ def expected_interval(rule: dict[str, Any], fact: dict[str, Any]) -> tuple[float
 
 def interval_checks(doc: Doc) -> Iterator[Issue]:
     rules = interval_rules()
-    if all(_fact_passes(rules.get(fact["interval_rule"]), fact) for fact in doc["numeric_facts"]):
+    if all(fact_passes(rules.get(fact["interval_rule"]), fact) for fact in doc["numeric_facts"]):
         return  # the common case, decided without a generator per fact
     for i, fact in enumerate(doc["numeric_facts"]):
         value, low, high = fact["value"], fact["low"], fact["high"]
@@ -300,10 +300,10 @@ def interval_checks(doc: Doc) -> Iterator[Issue]:
                 pointer=pointer("numeric_facts", i, "interval_rule"),
             )
             continue
-        yield from _rule_mismatch(rule, fact, i)
+        yield from rule_mismatch(rule, fact, i)
 
 
-def _fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
+def fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
     """True when ``interval_checks`` would yield no issue for the fact; False when it would."""
     value, low, high = fact["value"], fact["low"], fact["high"]
     if rule is None or fact["approximation"] != rule["approximation"]:
@@ -332,7 +332,7 @@ def _fact_passes(rule: dict[str, Any] | None, fact: dict[str, Any]) -> bool:
     return True
 
 
-def _rule_mismatch(rule: dict[str, Any], fact: dict[str, Any], i: int) -> Iterator[Issue]:
+def rule_mismatch(rule: dict[str, Any], fact: dict[str, Any], i: int) -> Iterator[Issue]:
     name = rule["id"]
     if fact["approximation"] != rule["approximation"]:
         yield issue(

@@ -23,6 +23,16 @@ CODES: dict[str, Code] = {
     "unreadable-file": Code("io", "fatal", "Check the file's permissions, or that it is a regular file."),
     "unsupported-file": Code("io", "fatal", "Pass .json (one document) or .jsonl (one document per line) files."),
     "no-documents": Code("io", "fatal", "The folder holds no .json or .jsonl file; point at the folder of documents."),
+    "output-exists": Code(
+        "io",
+        "fatal",
+        "--out names an existing file, which is not overwritten: choose another --out or remove it (export and import write into a folder, new or one to write into).",
+    ),
+    "write-failed": Code(
+        "io",
+        "fatal",
+        "Check that the output's folder exists and is writable and the disk has room; nothing was written.",
+    ),
     # 1. bytes
     "empty-file": Code(
         "bytes", "error", "The file is empty: write one JSON document (.json) or one per line (.jsonl)."
@@ -212,12 +222,53 @@ CODES: dict[str, Code] = {
     ),
     # exchange: importing brat / Label Studio files (newsfacts import)
     "import-malformed-line": Code(
-        "exchange", "error", "The line does not follow the format (brat: ID<TAB>annotation<TAB>text); fix or remove it."
+        "exchange", "error", "The line does not follow brat's format (ID<TAB>annotation<TAB>text); fix or remove it."
+    ),
+    "import-bad-task": Code(
+        "exchange",
+        "error",
+        'A Label Studio task is {"data": {"text": …}, "annotations": [{"result": […]}]}, each result '
+        '{"id", "from_name", "to_name", "type", "value"}, as Label Studio exports or imports them.',
     ),
     "import-unknown-label": Code(
         "exchange",
         "error",
-        "Use a label of the newsfacts mapping: the 18 OntoNotes types, QuoteCue/QuoteSource/QuoteContent, NumericFact, Measured (see newsfacts/standoff.py).",
+        "Use a label of the newsfacts mapping (the 18 OntoNotes types, QuoteCue/QuoteSource/QuoteContent, NumericFact, "
+        "Measured; see newsfacts/exchange/standoff.py), or map other schemes' labels with --label-map FROM=TO,… "
+        "(a file or inline; TO '-' drops a label).",
+    ),
+    "import-bad-relation": Code(
+        "exchange",
+        "error",
+        "Source and Content run from a QuoteCue to a QuoteSource / QuoteContent, Measures from a NumericFact to a "
+        "Measured span, StatedIn from a NumericFact to a QuoteCue: relink the relation.",
+    ),
+    "import-orphan-region": Code(
+        "exchange",
+        "error",
+        "A QuoteSource, QuoteContent or Measured span belongs to a quote cue or numeric fact: link it with its "
+        "relation (Source, Content, Measures) or delete it.",
+    ),
+    "import-skipped": Code(
+        "exchange",
+        "warning",
+        "Valid in the tool's format, but the newsfacts mapping has no place for it; it was left out of the document.",
+    ),
+    "bad-label-map": Code(
+        "exchange",
+        "fatal",
+        "--label-map is FROM=TO pairs, inline and comma-separated or one per line in a file (or a JSON object); "
+        "TO is a newsfacts label or '-' to drop FROM.",
+    ),
+    "input-too-large": Code(
+        "exchange",
+        "fatal",
+        "The file is larger than the importer reads; split it (Label Studio: export fewer tasks per file).",
+    ),
+    "output-write-failed": Code(
+        "exchange",
+        "fatal",
+        "Check that --out is writable and the disk has room; nothing was written (files already there are unchanged).",
     ),
     "import-bad-offsets": Code(
         "exchange",
@@ -244,6 +295,79 @@ CODES: dict[str, Code] = {
         "exchange",
         "warning",
         "Only the first annotation of a Label Studio task is imported; export one annotation per task.",
+    ),
+    # predictions: checked against the gold documents (validate --against, score)
+    "prediction-text-mismatch": Code(
+        "predictions",
+        "error",
+        "A prediction's `text` and `text_sha256` must be the gold document's: its offsets count code points into "
+        "that text. Run the system on the gold text, or leave both fields out.",
+    ),
+    "prediction-without-gold": Code(
+        "predictions",
+        "warning",
+        "GOLD has no document of this doc_id, so the prediction is not scored; check the doc_id, or that GOLD is "
+        "the right corpus or release.",
+    ),
+    "gold-set-not-found": Code(
+        "predictions",
+        "fatal",
+        "GOLD holds no record of the annotation set asked for: name one it has with --gold-set.",
+    ),
+    # converters: system output to predictions (newsfacts convert)
+    "convert-malformed": Code(
+        "convert",
+        "error",
+        "The input does not have the shape this converter reads; see `newsfacts convert --help` for each format.",
+    ),
+    "convert-unknown-doc": Code(
+        "convert",
+        "error",
+        "GOLD has no document of this doc_id: check the doc_id, or pass the GOLD whose texts the system was run on.",
+    ),
+    "convert-offset-mismatch": Code(
+        "convert",
+        "error",
+        "The offsets do not land on the gold text: they must be code-point offsets into the gold document's text, "
+        "as given to the system (a system run on another text, or counting UTF-16 units or bytes, does not fit).",
+    ),
+    "convert-unknown-label": Code(
+        "convert",
+        "error",
+        "Map the system's labels to the 18 OntoNotes labels with --map LABEL=ONTONOTES (map a label to '' to drop it).",
+    ),
+    "convert-text-not-found": Code(
+        "convert",
+        "error",
+        "The quoted span text does not occur in the gold text: quote it exactly (same characters, NFC), or give offsets.",
+    ),
+    "convert-text-ambiguous": Code(
+        "convert",
+        "error",
+        "The quoted span text occurs several times in the gold text: add `prefix` or `suffix` (the words just before or "
+        "after it), or give offsets.",
+    ),
+    "convert-tokens-mismatch": Code(
+        "convert",
+        "error",
+        "BIO tags go one per token of the release's `ner` config (same sentences, same tokens): tag those tokens.",
+    ),
+    "convert-ill-formed-tag": Code(
+        "convert",
+        "warning",
+        "An I- tag that does not continue a chunk of its type; read as seqeval reads it by default (it starts a "
+        "chunk), or dropped with --strict (seqeval's IOB2 mode).",
+    ),
+    # release: build, verify, rehydrate (build.py, verify.py, rehydrate.py)
+    "release-features-invalid": Code(
+        "release",
+        "error",
+        "The Parquet file's `huggingface` features metadata is missing or broken: restore the file from the release.",
+    ),
+    "release-label-out-of-range": Code(
+        "release",
+        "error",
+        "A ClassLabel column holds an id its names do not cover: the file was edited or corrupted; restore it.",
     ),
     # release: build, verify, rehydrate (build.py, verify.py, rehydrate.py)
     "corpus-metadata-invalid": Code(

@@ -16,7 +16,7 @@ import os
 import pickle
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,9 @@ class Record:
     line: int
     data: bytes
     single: bool  # True for a .json file (line numbers come from inside the record)
+    #: Where ``data`` starts in its file, in bytes: set by ``read_records`` (for reading the record
+    #: again by seeking), not by ``Block.records``; not part of a record's identity.
+    offset: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
         path = Path(raw)
         if not path.exists():
             problems.append(issue("path-not-found", f"no such file or folder: {raw}", file=str(raw)))
+        elif not path.is_dir() and not path.is_file():  # a FIFO, socket or device: reading could block
+            problems.append(issue("unreadable-file", f"not a regular file: {raw}", file=str(raw)))
         elif path.is_dir():
             found = sorted(
                 p
@@ -190,21 +195,24 @@ def _json_record(handle, name: str) -> Iterator[Record | Issue]:
 def _jsonl_records(handle, name: str) -> Iterator[Record | Issue]:
     line_no = 0
     seen = False
+    offset = 0
     while True:
         chunk = handle.readline(MAX_RECORD_BYTES + 1)
         if not chunk:
             break
         line_no += 1
+        at, offset = offset, offset + len(chunk)
         if len(chunk) > MAX_RECORD_BYTES and not chunk.endswith(b"\n"):
             while chunk and not chunk.endswith(b"\n"):  # skip the rest of the line
                 chunk = handle.readline(MAX_RECORD_BYTES)
+                offset += len(chunk)
             yield _too_large(name, line_no)
             seen = True
             continue
         if not chunk.strip():
             continue
         seen = True
-        yield Record(name, line_no, chunk, single=False)
+        yield Record(name, line_no, chunk, single=False, offset=at)
     if not seen:
         yield _empty_file(name)
 

@@ -52,6 +52,7 @@ class Report:
     issues: list[Issue] = field(default_factory=list)
     files: int = 0
     documents: int = 0
+    sets: dict[str, int] = field(default_factory=dict)  # valid documents per annotation set, when counted
 
     def extend(self, issues: Iterable[Issue]) -> None:
         self.issues.extend(issues)
@@ -73,8 +74,9 @@ class Report:
     def summary(self) -> str:
         counts = Counter(i.severity for i in self.issues)
         verdict = "valid" if self.valid else "INVALID"
+        sets = f" ({', '.join(f'{name} {n}' for name, n in sorted(self.sets.items()))})" if len(self.sets) > 1 else ""
         return (
-            f"{verdict}: {self.documents} document(s) in {self.files} file(s); "
+            f"{verdict}: {self.documents} document(s) in {self.files} file(s){sets}; "
             f"{counts['fatal'] + counts['error']} error(s), {counts['warning']} warning(s)"
         )
 
@@ -84,6 +86,7 @@ class Report:
                 "valid": self.valid,
                 "files": self.files,
                 "documents": self.documents,
+                "sets": self.sets,
                 "issues": [asdict(i) for i in self.issues],
             },
             ensure_ascii=False,

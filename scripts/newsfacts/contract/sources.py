@@ -14,7 +14,9 @@ Loading does not validate; ``check_source`` does (with the validator's codes and
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ import orjson
 
 from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import discover, not_regular, read_records
-from newsfacts.contract.report import Issue
+from newsfacts.contract.report import Issue, pointer
 from newsfacts.contract.schema import document_schema
 
 Doc = dict[str, Any]
@@ -132,49 +134,95 @@ def _load(path: Path, skip: set[tuple[str | None, int | None]] = frozenset()) ->
 
 
 def _load_release(path: Path) -> Loaded:
+    docs: list[Doc] = []
+    problems: list[Issue] = []
+    for item in iter_release(path):
+        (problems if isinstance(item, Issue) else docs).append(item)
+    files = len(sorted((path / "data" / "documents").glob("*.parquet")))
+    return Loaded(str(path), docs if not problems else [], problems, files)
+
+
+def iter_release(path: Path, batch_size: int = 256) -> Iterator[Doc | Issue]:
+    """The documents of a release folder, a batch of rows at a time, or Issues where a file or a row
+    cannot be read back (unreadable Parquet, broken features metadata, out-of-range class labels)."""
     files = sorted((path / "data" / "documents").glob("*.parquet"))
     if not files:
-        found = issue("no-documents", f"the release has no data/documents/*.parquet under {path}", file=str(path))
-        return Loaded(str(path), [], [found])
+        yield issue("no-documents", f"the release has no data/documents/*.parquet under {path}", file=str(path))
+        return
+    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    broken = (OSError, ValueError, pa.ArrowException)  # ArrowInvalid is a ValueError; not every Arrow error is
+    fields = set(document_schema()["properties"])
+    for file in files:
+        if (refused := not_regular(file)) is not None:  # a FIFO would hang the reader
+            yield refused
+            continue
+        try:
+            parquet = pq.ParquetFile(file)
+            schema = parquet.schema_arrow
+        except broken as exc:
+            yield issue("unreadable-file", f"cannot read {file}: {exc}", file=str(file))
+            continue
+        features = _features(schema)
+        if isinstance(features, Issue):
+            yield dataclasses.replace(features, file=str(file))
+            continue
+        row = 0
+        try:
+            for batch in parquet.iter_batches(batch_size=batch_size):
+                for values in batch.to_pylist():
+                    row += 1
+                    try:
+                        decoded = {k: _decode(v, features[k], (k,)) if k in features else v for k, v in values.items()}
+                    except _LabelOutOfRange as exc:
+                        yield issue(
+                            "release-label-out-of-range",
+                            f"row {row}: class label {exc.value!r} is not one of the {exc.size} names",
+                            file=str(file),
+                            pointer=pointer(*exc.path),
+                        )
+                        continue
+                    yield {k: v for k, v in decoded.items() if k in fields}
+        except broken as exc:
+            yield issue("unreadable-file", f"cannot read {file} after row {row}: {exc}", file=str(file))
+
+
+def _features(schema: Any) -> Any:
+    """The ``datasets`` features a Parquet file's metadata declares, or the Issue why not."""
     from datasets import Features
 
-    fields = set(document_schema()["properties"])
-    docs: list[Doc] = []
-    for file in files:
-        if (refused := not_regular(file)) is not None:
-            return Loaded(str(path), [], [refused])
-        try:
-            table = pq.read_table(file)
-        except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on bad files
-            found = issue("unreadable-file", f"cannot read {file}: {exc}", file=str(file))
-            return Loaded(str(path), [], [found])
-        try:
-            # the features come from the file's own metadata, which ``datasets`` parses and may
-            # fail on in any way when it is broken: whatever it raises, the file is not usable
-            features = Features.from_arrow_schema(table.schema)
-            rows = [{k: _decode(v, features[k]) for k, v in row.items()} for row in table.to_pylist()]
-        except Exception as exc:
-            message = f"{file}: its `huggingface` features metadata does not describe its columns: {exc!r}"[:400]
-            return Loaded(str(path), [], [issue("features-metadata-mismatch", message, file=str(file))])
-        docs += [{k: v for k, v in decoded.items() if k in fields} for decoded in rows]
-    return Loaded(str(path), docs, [], len(files))
+    metadata = schema.metadata or {}
+    if b"huggingface" not in metadata:
+        return issue("release-features-invalid", "the file has no `huggingface` features metadata")
+    try:
+        return Features.from_arrow_schema(schema)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        return issue("release-features-invalid", f"the features metadata cannot be read: {exc!r:.200}")
 
 
-def _decode(value: Any, feature: Any) -> Any:
+class _LabelOutOfRange(ValueError):
+    def __init__(self, value: Any, size: int, path: tuple) -> None:
+        super().__init__(f"class label {value!r} out of range")
+        self.value, self.size, self.path = value, size, path
+
+
+def _decode(value: Any, feature: Any, path: tuple = ()) -> Any:
     """Turn a stored value back into the document's value: ClassLabel ids to names, Json to objects."""
     from datasets import ClassLabel, Json, LargeList, List
 
     if value is None:
         return None
-    if isinstance(feature, ClassLabel):  # an id outside the labels stays a number: the schema refuses it
-        return feature.int2str(value) if isinstance(value, int) and 0 <= value < feature.num_classes else value
+    if isinstance(feature, ClassLabel):
+        if isinstance(value, int) and not 0 <= value < feature.num_classes:
+            raise _LabelOutOfRange(value, feature.num_classes, path)
+        return feature.int2str(value) if isinstance(value, int) else value
     if isinstance(feature, Json):
         return orjson.loads(value) if isinstance(value, (str, bytes)) else value
     if isinstance(feature, (List, LargeList)):
-        return [_decode(v, feature.feature) for v in value]
+        return [_decode(v, feature.feature, (*path, n)) for n, v in enumerate(value)]
     if isinstance(feature, dict):
-        return {k: _decode(v, feature[k]) if k in feature else v for k, v in value.items()}
+        return {k: _decode(v, feature[k], (*path, k)) if k in feature else v for k, v in value.items()}
     return value
 
 

@@ -18,6 +18,7 @@ import math
 import os
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -66,10 +67,7 @@ def _fast_validator() -> Any:
 @cache
 def _validators() -> tuple[Any, Any]:
     """The fast validator and the detailed one; ``jsonschema`` is imported only when a record fails."""
-    import jsonschema
-
-    detailed = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
-    return _fast_validator(), offline_validator(document_schema(), detailed)
+    return _fast_validator(), detailed_validator(document_schema())
 
 
 def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
@@ -122,18 +120,12 @@ def validate_paths(
         if key is not None:
             keys.append(key)
     report.extend(map(_pointed_line, corpus_checks(keys, Path(seeds) if seeds is not None else None)))
+    report.sets = dict(Counter(k.annotation_set for k in keys))
     return report
 
 
 def validate_document(doc: Any) -> list[Issue]:
     """Schema and semantic checks of one document already parsed into Python objects."""
-    return list(_schema_and_semantics(doc, lambda p: None, "<document>", None))
-
-
-def schema_issues(doc: Any) -> list[Issue]:
-    """The schema layer alone for one parsed document (the package's schema): its issues, pointed."""
-    if _fast_validator().is_valid(doc):
-        return []
     return list(_schema_and_semantics(doc, lambda p: None, "<document>", None))
 
 
@@ -170,38 +162,8 @@ def validate_record(record: Record, *, spans: SpanChoice = True) -> tuple[list[I
 
     ``spans=False``: without ``checks.span_checks`` (see ``checks.check_document``); a function
     decides from the document (once it matches the schema) whether they run."""
-    where = {"file": record.file}
-    data = record.data
-    if data.startswith(b"\xef\xbb\xbf"):
-        return [issue("utf8-bom", "the data starts with a UTF-8 byte-order mark", **where, line=record.line)], None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line, col = _line_col(data, exc.start, record)
-        return [
-            issue("invalid-utf8", f"invalid UTF-8 at line {line}, column {col}: {exc.reason}", **where, line=line)
-        ], None
-    if not unicodedata.is_normalized("NFC", text):
-        line = _first_non_nfc_line(text, record)
-        return [issue("not-nfc", "the data is not in Unicode NFC", **where, line=line)], None
-    try:
-        doc = orjson.loads(data)
-    except orjson.JSONDecodeError:
-        return [_json_failure(text, record)], None
-    if _LONG_DIGITS in data.translate(_DIGITS_ONLY):  # orjson read any integer beyond 64 bits as a float
-        refused = _strict_json_issue(text, record)
-        if refused is not None:
-            return [refused], None
-    if _may_repeat_a_key(data, doc):  # orjson keeps the last of a repeated key, silently
-        repeated = _duplicate_key_issue(text, record)
-        if repeated is not None:
-            return [repeated], None
-
-    def line_of(ptr: str) -> int:
-        return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
-
-    found = list(_schema_and_semantics(doc, line_of, record.file, record, spans))
-    if found and any(i.severity != "warning" for i in found):
+    found, doc = check_record(record, spans=spans)
+    if doc is None:
         return found, None
     key = DocKey(
         doc["doc_id"],
@@ -216,26 +178,90 @@ def validate_record(record: Record, *, spans: SpanChoice = True) -> tuple[list[I
     return found, key
 
 
+def check_record(record: Record, *, spans: SpanChoice = True) -> tuple[list[Issue], Any]:
+    """``validate_record``'s layers, giving the parsed document when it has no error (else None)."""
+    parsed = parse_record(record)
+    if isinstance(parsed, Issue):
+        return [parsed], None
+    doc, line_of = parsed
+    found = list(_schema_and_semantics(doc, line_of, record.file, record, spans))
+    if found and any(i.severity != "warning" for i in found):
+        return found, None
+    return found, doc
+
+
+def parse_record(record: Record, parsed: Any = None) -> Issue | tuple[Any, Callable[[str], int]]:
+    """Layers 1 and 2 of a record (bytes, JSON): the parsed value and a function from a JSON
+    Pointer to its line, or the Issue that stopped it. ``parsed``: the record's bytes as orjson
+    already parsed them (not parsed again)."""
+    where = {"file": record.file}
+    data = record.data
+    if data.startswith(b"\xef\xbb\xbf"):
+        return issue("utf8-bom", "the data starts with a UTF-8 byte-order mark", **where, line=record.line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _line_col(data, exc.start, record)
+        return issue("invalid-utf8", f"invalid UTF-8 at line {line}, column {col}: {exc.reason}", **where, line=line)
+    if not unicodedata.is_normalized("NFC", text):
+        line = _first_non_nfc_line(text, record)
+        return issue("not-nfc", "the data is not in Unicode NFC", **where, line=line)
+    try:
+        doc = orjson.loads(data) if parsed is None else parsed
+    except orjson.JSONDecodeError:
+        return _json_failure(text, record)
+    if _LONG_DIGITS in data.translate(_DIGITS_ONLY):  # orjson read any integer beyond 64 bits as a float
+        refused = _strict_json_issue(text, record)
+        if refused is not None:
+            return refused
+    if _may_repeat_a_key(data, doc):  # orjson keeps the last of a repeated key, silently
+        repeated = _duplicate_key_issue(text, record)
+        if repeated is not None:
+            return repeated
+
+    def line_of(ptr: str) -> int:
+        return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
+
+    return doc, line_of
+
+
+def document_schema_issues(doc: Any) -> list[Issue]:
+    """The schema layer alone for one parsed document, against the package's document schema."""
+    return schema_issues(doc, _fast_validator(), lambda: _validators()[1], document_schema())
+
+
+def schema_issues(doc: Any, fast: Any, detailed: Callable[[], Any], schema: dict[str, Any]) -> list[Issue]:
+    """Layer 3: the document against a JSON Schema (``fast``: a jsonschema-rs validator;
+    ``detailed()``: a jsonschema validator of the same schema, asked only when ``fast`` refuses;
+    ``schema``: for the hints). Pointers, no file or line."""
+    if fast.is_valid(doc):
+        return []
+    if _nesting_exceeds(doc, MAX_DEPTH):
+        return [issue("json-too-deep", f"the JSON nests more than {MAX_DEPTH} levels deep", pointer="")]
+    errors = sorted(detailed().iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
+    if not errors:  # the two engines disagree: report the fast engine's findings
+        return [_fast_schema_issue(e) for e in fast.iter_errors(doc)] or [
+            issue("schema-violation", "the document does not match the schema", pointer="")
+        ]
+    return [_schema_issue(e, schema) for e in errors]
+
+
+def detailed_validator(schema: dict[str, Any]) -> Any:
+    """A jsonschema validator of ``schema`` that reads ``pattern`` as JSON Schema means it."""
+    import jsonschema
+
+    return offline_validator(
+        schema, jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+    )
+
+
 def _schema_and_semantics(
     doc: Any, line_of, file: str, record: Record | None, spans: SpanChoice = True
 ) -> Iterator[Issue]:
-    fast = _fast_validator()
-    if not fast.is_valid(doc):
-        if _nesting_exceeds(doc, MAX_DEPTH):
-            yield issue(
-                "json-too-deep", f"the JSON nests more than {MAX_DEPTH} levels deep", file=file, line=line_of("")
-            )
-            return
-        detailed = _validators()[1]
-        errors = sorted(detailed.iter_errors(doc), key=lambda e: list(map(str, e.absolute_path)))
-        if not errors:  # the two engines disagree: report the fast engine's findings
-            errors_found = [_fast_schema_issue(e) for e in fast.iter_errors(doc)] or [
-                issue("schema-violation", "the document does not match the schema", pointer="")
-            ]
-        else:
-            errors_found = [_schema_issue(e) for e in errors]
-        for found in errors_found:
-            yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
+    found = schema_issues(doc, _fast_validator(), lambda: _validators()[1], document_schema())
+    if found:
+        for one in found:
+            yield dataclasses.replace(one, file=file, line=line_of(one.pointer or ""))
         return
     for found in check_document(doc, spans=spans(doc) if callable(spans) else spans):
         yield dataclasses.replace(found, file=file, line=line_of(found.pointer or ""))
@@ -259,7 +285,7 @@ def _fast_schema_issue(error: Any) -> Issue:
     return issue("schema-violation", message, pointer=pointer(*error.instance_path))
 
 
-def _schema_issue(error: Any) -> Issue:
+def _schema_issue(error: Any, schema: dict[str, Any]) -> Issue:
     path = list(error.absolute_path)
     ptr = pointer(*path)
     message = error.message
@@ -271,7 +297,7 @@ def _schema_issue(error: Any) -> Issue:
     if len(message) > 300:
         message = message[:297] + "…"
     found = issue("schema-violation", f"{message} ({error.validator})", pointer=ptr)
-    described = field_description(document_schema(), path)
+    described = field_description(schema, path)
     if described:
         found = dataclasses.replace(found, hint=f"{ptr or '/'}: {described}")
     return found

@@ -52,6 +52,8 @@ def load_sources(root: Path) -> Sources:
     passes = {}
     if passes_dir.is_dir():
         for folder in sorted(p for p in passes_dir.iterdir() if p.is_dir() and not p.name.startswith(".")):
+            if not any(folder.glob("*.json")) and not any(folder.glob("*.jsonl")):
+                continue  # a folder of notes or logs (adjudication/), not a pass
             passes[folder.name] = sorted(iter_corpus(folder, annotation_set=None), key=lambda d: d["doc_id"])
     metadata = load_metadata(corpus)
     loaded = load_checked(corpus / "documents")  # the figures are computed from valid documents only

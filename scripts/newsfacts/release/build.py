@@ -921,7 +921,13 @@ def _write_into(
     header = card_header(metadata, splits, sizes, texts_shipped=len(withheld) < documents)
     sha256 = {name: digest for writer in writers.values() for name, digest in writer.sha256.items()}
     write_release_docs(
-        staging, card_header=header, metadata=metadata, repo_root=job.repo_root, configs=configs, sha256=sha256
+        staging,
+        card_header=header,
+        metadata=metadata,
+        repo_root=job.repo_root,
+        configs=configs,
+        withheld=set(withheld),
+        sha256=sha256,
     )
     manifest = Manifest(
         {

@@ -11,6 +11,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from newsfacts.contract.schema import document_schema
 from newsfacts.docs.citation import bibtex
 from newsfacts.docs.datasheet import section
@@ -50,6 +54,36 @@ DERIVED_FIELDS = {
     }
 }
 MAX_STRING, MAX_ITEMS = 160, 1
+#: How the ``ner`` config tokenises (the rules of `newsfacts.release.ner`), and its known limits.
+NER_TOKENISATION = """\
+### Tokenisation of `ner`
+
+The `ner` config splits each document into sentences and tokens by fixed rules (no model), and
+every token keeps its character offsets into the document's `text` (`token_starts`, `token_ends`):
+
+- **Tokens** are runs of digits with inner `,` or `.` (“3,000”, “2.5”); words, with inner
+  apostrophes (“army’s”); and every other character that is not a space, alone (“-”, “.”, “”“).
+  A token is also cut wherever a tagged span starts or ends, so each entity is whole tokens.
+- **Sentences**: a line break ends one; so does `.`, `!` or `?` (and closing quotes) before a
+  space and a capital, digit or opening quote — not after a known abbreviation (“Capt.”, “U.S.”)
+  or an initial, and never inside a tagged span.
+- **Tags**: BIO over the 18 OntoNotes labels, from name mentions and numeric facts (nominal and
+  pronoun mentions stay `O`); of nested spans the outermost wins.
+
+**Known limits**, against the Penn Treebank tokenisation that CoNLL-2003 and OntoNotes 5 use:
+
+| text | `ner` gives | PTB / CoNLL / OntoNotes give |
+|---|---|---|
+| “9th Division” | `9` `th` `Division` (a digit run, then a word) | `9th` `Division` |
+| “Capt. Devan Zimmerman” | `Capt` `.` `Devan` `Zimmerman` | `Capt.` `Devan` `Zimmerman` |
+| “Iraq’s” before a span ends / “army’s” | `Iraq` `’s` / `army’s` (split only where a span ends) | `Iraq` `’s` / `army` `’s` (always) |
+
+A model trained on PTB-style tokens sees these words split differently here; score on character
+offsets (`newsfacts score`) rather than on tokens where that matters. Changing the rules changes
+existing `ner` rows, which the versioning rules allow only in a new MAJOR version; planned for
+it: digits followed by an ordinal suffix (st, nd, rd, th) stay one token; a known abbreviation or
+a chain of initials keeps its final period; a possessive `’s`/`'s` is always its own token.
+"""
 
 
 def answer(datasheet: str, key: str) -> str:
@@ -154,6 +188,41 @@ def example_row(folder: Path, config: str) -> dict[str, Any] | None:
     return None
 
 
+# --- dataset_info: num_bytes as `datasets` counts them -------------------------------------
+
+
+def datasets_nbytes(table: pa.Table) -> int:
+    """The bytes ``datasets`` counts for ``table`` written as one Parquet row group: its
+    ``num_bytes``, the ``nbytes`` of the Arrow table that pyarrow's Parquet reader returns for
+    the row group (``datasets`` sums those over the batches it reads, one per row group).
+
+    Computed from the arrays' lengths, null counts and string sizes (not from their buffers,
+    which differ between a table in memory and one read back): the reader gives a validity
+    bitmap to every array with nulls and to every non-empty integer or float array; offsets
+    count 4 bytes per item (pyarrow's ``nbytes``); an empty array counts nothing. Checked
+    against what ``datasets`` reports on load, in tests/test_card.py.
+    """
+    return sum(_nbytes(chunk) for column in table.columns for chunk in column.chunks)
+
+
+def _nbytes(array: pa.Array) -> int:
+    kind, n = array.type, len(array)
+    if n == 0:
+        return 0
+    numeric = pa.types.is_integer(kind) or pa.types.is_floating(kind)
+    size = (n + 7) // 8 if array.null_count or numeric else 0
+    if pa.types.is_struct(kind):
+        return size + sum(_nbytes(child) for child in array.flatten())
+    if pa.types.is_list(kind):
+        return size + 4 * n + _nbytes(pc.list_flatten(array))
+    if pa.types.is_string(kind):
+        offsets = np.frombuffer(array.buffers()[1], dtype=np.int32, count=n + 1, offset=array.offset * 4)
+        return size + 4 * n + int(offsets[-1] - offsets[0])
+    if pa.types.is_boolean(kind):
+        return size + (n + 7) // 8
+    return size + n * kind.bit_width // 8
+
+
 # --- the card -------------------------------------------------------------------------------
 
 
@@ -178,6 +247,19 @@ def _splits_table(card_header: dict[str, Any]) -> str:
 
 def _known(attested: dict[str, Any]) -> str:
     return attested["value"] if attested.get("value") else f"unknown — {attested['note']}"
+
+
+def _predictions_section() -> str:
+    from newsfacts.contract.prediction_schema import fields_table
+
+    return (
+        "`newsfacts score RELEASE PRED` scores a system's predictions against this release, streaming; "
+        "`newsfacts validate PRED --against RELEASE` checks them first, and `newsfacts convert` makes them from "
+        "Hugging Face pipeline output, spaCy Docs, BIO tags over the `ner` config's tokens or plain JSONL rows. "
+        "The predictions format is `schema/prediction.schema.json` (shipped alongside, generated from the "
+        "document schema): `doc_id` plus any layer, offsets in code points into this release's `text`. "
+        "Its fields:\n\n" + fields_table() + "\n"
+    )
 
 
 def card_body(
@@ -208,6 +290,8 @@ def card_body(
         + answer(datasheet, "direct-use")
         + "\n\n### Out-of-Scope Use\n\n"
         + answer(datasheet, "out-of-scope")
+        + "\n\n### Scoring a system\n\n"
+        + _predictions_section()
         + "\n",
         "## Dataset Structure\n\n"
         f"Configs (the default is `{default}`): one Parquet folder each under `data/`.\n\n"
@@ -220,7 +304,8 @@ def card_body(
             if example is not None
             else ""
         )
-        + "".join(f"### Fields of `{c}`\n\n{field_table(c)}\n" for c in configs),
+        + "".join(f"### Fields of `{c}`\n\n{field_table(c)}\n" for c in configs)
+        + (f"\n{NER_TOKENISATION}" if "ner" in configs else ""),
         "## Dataset Creation\n\n### Curation Rationale\n\n"
         + answer(datasheet, "curation")
         + "\n\n### Source Data\n\n#### Data Collection and Processing\n\n"

@@ -4,12 +4,14 @@ Responsible-AI extension.
 The dataset's facts come from corpus/metadata.json, the RAI answers from DATASHEET.md's
 sections (``RAI``), the files from the folder itself (with their sha256: read there, or handed
 over by the build that just wrote them), and the record sets (one per config) from the features
-stored in each config's Parquet files.
+stored in each config's Parquet files: ``documents`` keyed by ``documents/doc_id``, each layer's
+``doc_id`` referencing it, and one ``sc:Enumeration`` record set per list of class names that the
+ClassLabel fields reference, so a Croissant consumer can decode the integers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +90,7 @@ ENCODINGS = {
 #: Hugging Face value dtypes → Croissant data types.
 DTYPES = {"string": "sc:Text", "large_string": "sc:Text", "bool": "sc:Boolean"}
 SPDX = "https://spdx.org/licenses/{}.html"
+DOCUMENTS = "documents"
 
 
 def _file_id(relative: str) -> str:
@@ -104,8 +107,11 @@ def _data_type(dtype: str) -> str:
     return "sc:Text"
 
 
-def _field(feature: Any, field_id: str, column: str, file_set: str, path: str | None = None) -> dict[str, Any]:
-    """A cr:Field for a ``datasets`` feature; nested structs become subFields, lists repeated."""
+def _field(
+    feature: Any, field_id: str, column: str, file_set: str, labels: dict[tuple[str, ...], str], path: str | None = None
+) -> dict[str, Any]:
+    """A cr:Field for a ``datasets`` feature; nested structs become subFields, lists repeated.
+    A ClassLabel references the ``index`` of its enumeration record set in ``labels``."""
     from datasets import ClassLabel, List, Value
 
     source: dict[str, Any] = {"fileSet": {"@id": file_set}, "extract": {"column": column}}
@@ -113,7 +119,7 @@ def _field(feature: Any, field_id: str, column: str, file_set: str, path: str | 
         source["transform"] = {"jsonPath": path}
     name = field_id.rsplit("/", 1)[-1]
     if isinstance(feature, List):
-        inner = _field(feature.feature, field_id, column, file_set, path)
+        inner = _field(feature.feature, field_id, column, file_set, labels, path)
         inner["repeated"] = True
         return inner
     if isinstance(feature, dict):
@@ -122,7 +128,7 @@ def _field(feature: Any, field_id: str, column: str, file_set: str, path: str | 
             "@id": field_id,
             "name": name,
             "subField": [
-                _field(sub, f"{field_id}/{key}", column, file_set, f"{path}.{key}" if path else key)
+                _field(sub, f"{field_id}/{key}", column, file_set, labels, f"{path}.{key}" if path else key)
                 for key, sub in feature.items()
             ],
         }
@@ -130,6 +136,7 @@ def _field(feature: Any, field_id: str, column: str, file_set: str, path: str | 
     if isinstance(feature, ClassLabel):
         out["dataType"] = "sc:Integer"
         out["description"] = "Class label index: " + ", ".join(f"{i} {n}" for i, n in enumerate(feature.names))
+        out["references"] = {"field": {"@id": f"{labels[tuple(feature.names)]}/index"}}
     elif isinstance(feature, Value):
         out["dataType"] = _data_type(feature.dtype)
     else:
@@ -137,13 +144,72 @@ def _field(feature: Any, field_id: str, column: str, file_set: str, path: str | 
     return out
 
 
-def record_set(folder: Path, config: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The cr:FileSet of a config's Parquet files and its cr:RecordSet, from their stored features."""
+def _class_labels(feature: Any, name: str) -> Iterator[tuple[str, Any]]:
+    """(field name, ClassLabel) for every ClassLabel in a feature tree."""
+    from datasets import ClassLabel, List
+
+    if isinstance(feature, ClassLabel):
+        yield name, feature
+    elif isinstance(feature, List):
+        yield from _class_labels(feature.feature, name)
+    elif isinstance(feature, dict):
+        for key, sub in feature.items():
+            yield from _class_labels(sub, key)
+
+
+def enumerations(features: Mapping[str, Any]) -> tuple[dict[tuple[str, ...], str], list[dict[str, Any]]]:
+    """One ``sc:Enumeration`` record set per distinct list of class names (named after the first
+    field that uses it: ``labels/<config>.<field>``), with inline rows ``index`` → ``name``; and
+    the map from a list of names to its record set's id."""
+    ids: dict[tuple[str, ...], str] = {}
+    sets = []
+    for config in sorted(features, key=lambda c: (c == DOCUMENTS, c)):  # named after a layer's field first
+        for name, label in _class_labels(dict(features[config]), config):
+            names = tuple(label.names)
+            if names in ids:
+                continue
+            base = f"labels/{config}.{name}"
+            rid, n = base, 2
+            while rid in ids.values():
+                rid, n = f"{base}_{n}", n + 1
+            ids[names] = rid
+            sets.append(
+                {
+                    "@type": "cr:RecordSet",
+                    "@id": rid,
+                    "name": rid,
+                    "dataType": "sc:Enumeration",
+                    "description": f"The class names of `{name}` (a ClassLabel): its integers index this list.",
+                    "key": {"@id": f"{rid}/index"},
+                    "field": [
+                        {"@type": "cr:Field", "@id": f"{rid}/index", "name": "index", "dataType": "sc:Integer"},
+                        {"@type": "cr:Field", "@id": f"{rid}/name", "name": "name", "dataType": "sc:Text"},
+                    ],
+                    "data": [{f"{rid}/index": i, f"{rid}/name": n} for i, n in enumerate(names)],
+                }
+            )
+    return ids, sets
+
+
+def config_features(folder: Path, config: str) -> Any:
+    """The ``datasets`` features stored in a config's first Parquet file."""
     import pyarrow.parquet as pq
     from datasets import Features
 
     files = sorted((folder / "data" / config).glob("*.parquet"))
-    features = Features.from_arrow_schema(pq.read_schema(files[0]))
+    return Features.from_arrow_schema(pq.read_schema(files[0]))
+
+
+def record_set(config: str, features: Any, labels: dict[tuple[str, ...], str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The cr:FileSet of a config's Parquet files and its cr:RecordSet.
+
+    ``documents`` is keyed by ``documents/doc_id`` and holds its scalar and struct fields: its
+    nested layers (lists of records) are record sets of their own, whose ``doc_id`` references
+    ``documents/doc_id``. (mlcroissant 1.1.1 cannot read lists of records nested in a row: see
+    REFERENCES.md.)
+    """
+    from datasets import List
+
     file_set = f"parquet-files-for-config-{config}"
     distribution = {
         "@type": "cr:FileSet",
@@ -153,13 +219,24 @@ def record_set(folder: Path, config: str) -> tuple[dict[str, Any], dict[str, Any
         "encodingFormat": ENCODINGS[".parquet"],
         "includes": f"data/{config}/*.parquet",
     }
-    records = {
-        "@type": "cr:RecordSet",
-        "@id": config,
-        "name": config,
-        "description": f"The `{config}` config of the release.",
-        "field": [_field(feature, f"{config}/{name}", name, file_set) for name, feature in features.items()],
-    }
+    fields = []
+    for name, feature in features.items():
+        if config == DOCUMENTS and isinstance(feature, List) and isinstance(feature.feature, dict):
+            continue  # a layer: its own record set
+        field = _field(feature, f"{config}/{name}", name, file_set, labels)
+        if config != DOCUMENTS and name == "doc_id":
+            field["references"] = {"field": {"@id": f"{DOCUMENTS}/doc_id"}}
+        fields.append(field)
+    records: dict[str, Any] = {"@type": "cr:RecordSet", "@id": config, "name": config}
+    if config == DOCUMENTS:
+        records["key"] = {"@id": f"{DOCUMENTS}/doc_id"}
+        records["description"] = (
+            "The `documents` config: one record per article, its metadata and text; the annotation "
+            "layers are the record sets of their own configs, whose doc_id references this one."
+        )
+    else:
+        records["description"] = f"The `{config}` config of the release; `doc_id` references `documents`."
+    records["field"] = fields
     return distribution, records
 
 
@@ -191,10 +268,13 @@ def croissant(
         )
     record_sets = []
     configs = sorted(p.name for p in (folder / "data").iterdir() if p.is_dir() and any(p.glob("*.parquet")))
-    for config in configs:
-        file_set, records = record_set(folder, config)
+    features = {config: config_features(folder, config) for config in configs}
+    labels, enums = enumerations(features)
+    for config in sorted(configs, key=lambda c: (c != DOCUMENTS, c)):
+        file_set, records = record_set(config, features[config], labels)
         distribution.append(file_set)
         record_sets.append(records)
+    record_sets += enums
     doc: dict[str, Any] = {
         "@context": CONTEXT,
         "@type": "sc:Dataset",

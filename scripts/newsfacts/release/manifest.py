@@ -44,7 +44,8 @@ MANIFEST_FORMAT = 2
 
 
 class ContentHash:
-    """The content hash (and canonical Arrow size) of a stream of tables of one schema."""
+    """The content hash of a stream of tables of one schema, and their size as ``datasets`` counts
+    it (``nbytes``: `newsfacts.release.card.datasets_nbytes`, each table a row group)."""
 
     def __init__(self, schema: pa.Schema) -> None:
         self._streams: dict[str, Any] = {}
@@ -84,46 +85,41 @@ class ContentHash:
             self._streams[path] = hashlib.sha256()
 
     def update(self, table: pa.Table) -> None:
+        """Hash ``table`` (one row group of the release) and count its bytes as ``datasets`` does."""
+        from newsfacts.release.card import datasets_nbytes
+
+        self.nbytes += datasets_nbytes(table)
         for name in table.column_names:
             for chunk in table.column(name).chunks:
                 self._feed(name, chunk)
 
     def _feed(self, path: str, array: pa.Array, hashed: bool = True) -> None:
-        """Hash ``array`` into the streams under ``path`` and count its bytes; ``hashed=False``:
-        count only (a borrowed stream, fed elsewhere)."""
+        """Hash ``array`` into the streams under ``path``; ``hashed=False``: a borrowed stream, fed
+        elsewhere (nothing to do)."""
+        if not hashed:
+            return
         kind = array.type
         n = len(array)
-        if hashed:
-            valid = np.ones(n, np.uint8) if array.null_count == 0 else array.is_valid().to_numpy(zero_copy_only=False)
-            self._streams[f"{path}!valid"].update(_contiguous(valid.astype(np.uint8, copy=False)))
-        self.nbytes += (n + 7) // 8 if array.null_count else 0
+        valid = np.ones(n, np.uint8) if array.null_count == 0 else array.is_valid().to_numpy(zero_copy_only=False)
+        self._streams[f"{path}!valid"].update(_contiguous(valid.astype(np.uint8, copy=False)))
         if pa.types.is_struct(kind):
-            lent = hashed and f"{path}." in self._lent
+            lent = f"{path}." in self._lent
             if lent and array.null_count:  # the rows of a layer have no null items: they would differ
                 raise ValueError(f"{path}: a null item in a list whose items are hashed as rows")
             for i, child in enumerate(array.flatten()):
-                self._feed(f"{path}.{kind.field(i).name}", child, hashed and not lent)
+                self._feed(f"{path}.{kind.field(i).name}", child, not lent)
         elif pa.types.is_list(kind) or pa.types.is_large_list(kind):
-            if hashed:
-                self._streams[f"{path}!len"].update(_int64(pc.fill_null(pc.list_value_length(array), 0)))
-            self.nbytes += 4 * (n + 1)
-            self._feed(f"{path}[]", pc.list_flatten(array), hashed)
+            self._streams[f"{path}!len"].update(_int64(pc.fill_null(pc.list_value_length(array), 0)))
+            self._feed(f"{path}[]", pc.list_flatten(array))
         elif pa.types.is_string(kind) or pa.types.is_large_string(kind):
             filled = pc.fill_null(array, "") if array.null_count else array
-            data = _string_data(filled)
-            if hashed:
-                self._streams[f"{path}!len"].update(_int64(pc.binary_length(filled)))
-                self._streams[f"{path}!utf8"].update(data)
-            self.nbytes += 4 * (n + 1) + len(data)
+            self._streams[f"{path}!len"].update(_int64(pc.binary_length(filled)))
+            self._streams[f"{path}!utf8"].update(_string_data(filled))
         elif pa.types.is_floating(kind):
-            if hashed:
-                values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8", copy=False)
-                self._streams[path].update(_contiguous(values))
-            self.nbytes += n * kind.bit_width // 8
+            values = pc.fill_null(array, 0.0).to_numpy(zero_copy_only=False).astype("<f8", copy=False)
+            self._streams[path].update(_contiguous(values))
         elif pa.types.is_integer(kind) or pa.types.is_boolean(kind):
-            if hashed:
-                self._streams[path].update(_int64(pc.fill_null(array, 0) if array.null_count else array))
-            self.nbytes += n * kind.bit_width // 8 if kind.bit_width >= 8 else (n + 7) // 8
+            self._streams[path].update(_int64(pc.fill_null(array, 0) if array.null_count else array))
         else:
             raise TypeError(f"{path}: no content hash for Arrow type {kind}")
 

@@ -143,6 +143,11 @@ def outermost(spans: Iterable[tuple[int, int, str]]) -> list[tuple[int, int, str
     return kept
 
 
+def count_tokens(text: str) -> int:
+    """How many tokens ``tokenize`` finds in ``text`` (without cuts)."""
+    return len(_TOKEN.findall(text))
+
+
 def tokenize(text: str, cuts: Iterable[int] = ()) -> tuple[list[str], list[int], list[int]]:
     """Tokens of ``text`` with start and end offsets; a token is also cut at each offset in ``cuts``."""
     parts = _TOKEN.split(text)  # [gap, token, gap, token, …, gap]

@@ -74,10 +74,10 @@ def official(version: str, policy: str, all_texts: bool, content_sha256: str | N
 
     metadata = package_metadata()
     if check_metadata(metadata):
-        return Official("unknown version", version)
+        return Official("unknown version", version, content_sha256=content_sha256)
     form = released_form(metadata, version, policy, all_texts)
     if form is None:
-        return Official("unknown version", version)
+        return Official("unknown version", version, content_sha256=content_sha256)
     recorded = released_hashes(metadata)[version][form]
     answer: Answer = "yes" if content_sha256 == recorded else "no"
     return Official(answer, version, form, recorded, content_sha256)

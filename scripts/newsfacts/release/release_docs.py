@@ -65,12 +65,14 @@ def write_release_docs(
     metadata: dict[str, Any],
     repo_root: Path,
     configs: dict[str, Any],
+    withheld: set[str] | None = None,
     datasheet: str | None = None,
     sha256: Mapping[str, str] | None = None,
 ) -> None:
     """Write README.md (YAML ``card_header`` + the generated card), DATASHEET.md (its ``release``
     and ``stats`` blocks filled from ``metadata`` and the rows under ``folder``, which ``configs``
-    lists as the manifest will), CITATION.cff, LICENSES.md, the copied documents and
+    lists as the manifest will), CITATION.cff, LICENSES.md (``withheld``: the doc_ids whose text
+    the rows leave out), the copied documents and
     croissant.json into ``folder``.
 
     ``card_header`` is the card's YAML front matter built by the release builder (configs,
@@ -92,7 +94,7 @@ def write_release_docs(
             shutil.copyfile(repo_root / name, folder / name)
     (folder / "DATASHEET.md").write_text(datasheet, encoding="utf-8")
     (folder / "CITATION.cff").write_text(citation_cff(metadata), encoding="utf-8")
-    (folder / LICENSES).write_text(licenses_md(folder, configs, metadata), encoding="utf-8")
+    (folder / LICENSES).write_text(licenses_md(folder, configs, metadata, withheld or set()), encoding="utf-8")
     body = card_body(metadata=metadata, datasheet=datasheet, card_header=card_header, folder=folder)
     header = _dump_yaml(card_yaml(card_header, metadata))
     (folder / "README.md").write_text(f"---\n{header}---\n\n{body}", encoding="utf-8")
@@ -108,12 +110,13 @@ def generated_blocks(folder: Path, metadata: dict[str, Any], configs: dict[str, 
     return {"release": release_block(metadata), "stats": stats_block(release_stats(folder, configs))}
 
 
-def licenses_md(folder: Path, configs: dict[str, Any], metadata: dict[str, Any]) -> str:
+def licenses_md(folder: Path, configs: dict[str, Any], metadata: dict[str, Any], withheld: set[str]) -> str:
     """LICENSES.md: the licences of a release, and per document its text licence and attribution
-    (or why its text is withheld), from the rows of the ``documents`` config."""
+    (or, for the documents in ``withheld``, why its text is withheld), from the rows of the
+    ``documents`` config."""
     import pyarrow.parquet as pq
 
-    columns = ["doc_id", "split", "title", "text", "source", "text_license"]
+    columns = ["doc_id", "split", "title", "source", "text_license"]
     rows = []
     for entry in configs.get("documents", {}).values():
         for name in entry["files"]:
@@ -129,7 +132,7 @@ def licenses_md(folder: Path, configs: dict[str, Any], metadata: dict[str, Any])
     ]
     for row in sorted(rows, key=lambda r: r["doc_id"]):
         licence, url = row["text_license"], row["source"]["url"]["value"]
-        shipped = row["text"] is not None
+        shipped = row["doc_id"] not in withheld
         title = f"“{row['title']}”" if row["title"] else "(title withheld)"
         where = f" <{url}>" if url else ""
         value = f"`{licence['value']}`" if licence["value"] else f"unknown ({licence['status']})"

@@ -166,7 +166,7 @@ def check_release_docs(folder: Path, manifest: Manifest, tree: Tree) -> Iterator
         expected: dict[str, Any] = {
             "DATASHEET.md": generated_blocks(folder, metadata, configs),
             "CITATION.cff": citation_cff(metadata),
-            LICENSES: licenses_md(folder, configs, metadata),
+            LICENSES: licenses_md(folder, configs, metadata, _withheld(manifest)),
         }
         if datasheet is not None:  # the card and croissant.json quote it, as the build filled it
             filled = fill(datasheet, expected["DATASHEET.md"])
@@ -644,6 +644,12 @@ def check_views_and_documents(
                 )
 
 
+def _withheld(manifest: Manifest) -> set[str]:
+    texts = manifest.content.get("texts")
+    listed = texts.get("withheld") if isinstance(texts, dict) else None
+    return {d for d in listed if isinstance(d, str)} if isinstance(listed, list) else set()
+
+
 def _withholding(doc: dict[str, Any], held: bool) -> Iterator[Issue]:
     """A document's text is there exactly when the manifest does not list it as withheld."""
     if held and doc.get("text") is not None:
@@ -705,12 +711,12 @@ def _document_validator():
     """Validate a document against the package's schema (never the release's copy): the schema
     and semantic checks of ``validate``; for a withheld text, those that do not need the text."""
     from newsfacts.contract.checks import check_document, duplicate_checks, id_checks, interval_checks, reference_checks
-    from newsfacts.contract.validate import schema_issues
+    from newsfacts.contract.validate import document_schema_issues
 
     def validate(doc: dict[str, Any], withheld: bool) -> list[Issue]:
         if withheld:
             doc = _with_placeholders(doc)
-        found = schema_issues(doc)
+        found = document_schema_issues(doc)
         if found:
             return found
         if not withheld:

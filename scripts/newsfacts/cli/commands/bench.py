@@ -65,3 +65,36 @@ def bench_build(
 
     result = run_bench(docs, jobs=jobs, out=out, progress=lambda message: typer.echo(message, err=True))
     typer.echo(render(result))
+
+
+@bench_app.command("score")
+def bench_score(
+    docs: Annotated[int, typer.Option("--docs", min=1, help="Synthetic documents to generate.")] = 10_000,
+    out: Annotated[
+        Path | None, typer.Option(help="Keep the generated files here (e.g. bench-out/score); default: a temp folder.")
+    ] = None,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs per tool; the best time counts.")] = 3,
+    memory_factor: Annotated[
+        int, typer.Option(min=0, help="Also score this many times --docs to compare peak RSS (0 or 1: skip).")
+    ] = 10,
+    long: Annotated[
+        str, typer.Option(help="Sizes (mentions) of the one-document runs, comma-separated; empty: skip.")
+    ] = "1000,2000,4000,8000,16000",
+) -> None:
+    """Time `newsfacts score` against validating both files, seqeval and nervaluate; memory; one long document.
+
+    Prints a Markdown table and a verdict per target; progress goes to stderr. (newsfacts.bench.score)
+    """
+    from newsfacts.bench.score import bench_score as run_bench
+    from newsfacts.bench.score import render
+
+    sizes = tuple(int(x) for x in long.split(",") if x.strip())
+    result = run_bench(
+        docs,
+        out=out,
+        repeat=repeat,
+        memory_factor=memory_factor,
+        long_sizes=sizes,
+        progress=lambda message: typer.echo(message, err=True),
+    )
+    typer.echo(render(result))

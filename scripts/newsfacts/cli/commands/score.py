@@ -65,7 +65,12 @@ def _choose(docs: list[dict[str, Any]], name: str | None, default: str | None, o
 @app.command()
 def score(
     gold: Annotated[Path, typer.Argument(help=f"Gold documents: {_SOURCE_HELP}.")],
-    pred: Annotated[Path, typer.Argument(help=f"Predicted documents: {_SOURCE_HELP}.")],
+    pred: Annotated[
+        Path,
+        typer.Argument(
+            help="Predictions: a .json/.jsonl file or a folder of them (see schema/prediction.schema.json)."
+        ),
+    ],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
     layers: Annotated[
         str | None,
@@ -75,32 +80,52 @@ def score(
         ),
     ] = None,
     gold_set: Annotated[
-        str | None, typer.Option(help="Annotation set of GOLD to use (default: `gold` when GOLD holds several).")
+        str | None,
+        typer.Option(help="Annotation set of GOLD to score against (default: the set of GOLD's first record)."),
     ] = None,
     pred_set: Annotated[str | None, typer.Option(help="Annotation set of PRED to use when PRED holds several.")] = None,
 ) -> None:
-    """Score predicted annotations against gold: precision, recall and F1 per layer and label.
+    """Score predictions against gold: precision, recall and F1 per layer and label, streaming.
 
-    PRED is validated first; an invalid prediction is reported (exit 1), not scored. Exact and
-    overlap span matching; coreference by MUC, B³, CEAF-e and CoNLL. Exit 2 for usage or I/O errors.
+    PRED is validated against the gold texts first (as `validate --against` does); an invalid
+    prediction or gold is reported (exit 1), not scored. Exact, overlap and token-overlap span
+    matching; quote roles within matched quotes; coreference by MUC, B³, CEAF-e and CoNLL.
+    Exit 2 for usage or I/O errors.
     """
-    from newsfacts.research.score import render_text, score_documents
+    from newsfacts.scoring.render import render_text
+    from newsfacts.scoring.stream import score_paths
 
     chosen = [x.strip() for x in layers.split(",") if x.strip()] if layers else None
-    gold_docs = _choose(_load(gold, "GOLD", fmt).documents, gold_set, "gold", "--gold-set", gold)
-    pred_docs = _choose(_load(pred, "PRED", fmt).documents, pred_set, None, "--pred-set", pred)
     try:
-        result = score_documents(gold_docs, pred_docs, chosen)
+        run = score_paths(gold, pred, layers=chosen, gold_set=gold_set, pred_set=pred_set)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    for found in run.issues:
+        typer.echo(found.render(), err=True)
+    if run.result is None:
+        if fmt is OutputFormat.json:
+            typer.echo(run.report().to_json())
+        verdict = "cannot be read" if run.exit_code == EXIT_USAGE else "is invalid: it is reported, not scored"
+        sides = " and ".join(run.invalid()) or "the input"
+        typer.echo(f"error: {sides} {verdict} ({len(run.errors)} issue(s))", err=True)
+        raise typer.Exit(run.exit_code)
+    result = run.result
+    if run.passed_over:
+        typer.echo(
+            f"note: scored against GOLD's annotation set {run.gold_set!r}; {run.passed_over} record(s) of other sets "
+            "passed over (--gold-set chooses)",
+            err=True,
+        )
     for layer in result["layers"]:
-        source = "mentions" if layer == "entities" else layer
-        if not any(d[source] for d in gold_docs):
+        empty = (
+            result[layer]["b3"]["recall_den"] == 0
+            if layer == "entities"
+            else result[layer]["span"]["exact"]["gold"] == 0
+        )
+        if empty:
+            source = "mentions" if layer == "entities" else layer
             typer.echo(f"note: the gold documents have no {source}: recall is undefined for {layer}", err=True)
-    info = result["documents"]
-    if info["text_mismatch"]:
-        typer.echo(f"warning: the text differs, not scored: {', '.join(info['text_mismatch'])}", err=True)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

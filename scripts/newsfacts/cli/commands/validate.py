@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from newsfacts.cli.app import OutputFormat, app, emit_report
+from newsfacts.cli.app import OutputFormat, app, emit_report, fail
 
 
 @app.command()
@@ -16,11 +16,29 @@ def validate(
     seeds: Annotated[
         Path | None, typer.Option(help="Folder of raw seed articles (default: a seeds/ folder above the documents).")
     ] = None,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            help="Check PATH as predictions against these gold documents (a file, folder or release folder): "
+            "the predictions format, offsets and span texts on the gold texts, references, enums."
+        ),
+    ] = None,
+    gold_set: Annotated[
+        str | None,
+        typer.Option(help="With --against: the annotation set of the gold (default: that of its first record)."),
+    ] = None,
 ) -> None:
     """Check annotated documents against the schema and the annotation rules.
 
+    With --against GOLD, check predictions (one PATH) against the gold documents' texts instead.
     Exit 0 when valid, 1 when the data is invalid, 2 for usage or I/O errors.
     """
+    if against is not None:
+        from newsfacts.scoring.stream import validate_against
+
+        if len(paths) != 1:
+            fail("--against checks one prediction file or folder: pass one PATH")
+        emit_report(validate_against(against, paths[0], gold_set=gold_set), fmt)
     from newsfacts.contract.validate import validate_paths
 
     emit_report(validate_paths(paths, jobs=jobs, seeds=seeds), fmt)
