@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 #: Commands owned by other work in progress (issue 12's other parts): their crashes are reported
 #: by the campaign, not failed on by the suite's test.
-ELSEWHERE = ("import", "export", "score", "agreement", "validate --against")
+ELSEWHERE = ("import", "export", "score", "agreement", "validate --against", "convert", "new")
 
 WEIRD: list[Any] = [
     None,
@@ -146,7 +146,7 @@ def make_seeds(folder: Path) -> Path:
         for record in records:
             (folder / "texts" / f"{record['doc_id']}.txt").write_text(record["text"], encoding="utf-8")
     runner = CliRunner()
-    for fmt in ("brat", "labelstudio"):
+    for fmt in ("brat", "labelstudio", "conll"):
         result = runner.invoke(app, ["export", fmt, str(docs / "doc.json"), "--out", str(folder / fmt)])
         assert result.exit_code == 0, result.output
     (folder / "article.txt").write_text(
@@ -252,10 +252,13 @@ def _case(seeds: Path, here: Path, rnd: random.Random) -> Case:
             "import-labelstudio",
             "score",
             "agreement",
+            "against",
+            "convert",
+            "new",
         ]
     )
     out = str(here / "out")
-    if kind in ("validate", "validate-jsonl", "stats", "render", "export", "score", "agreement"):
+    if kind in ("validate", "validate-jsonl", "stats", "render", "export", "score", "agreement", "against"):
         docs = _copy(seeds, here, "docs")
         name = "doc.json" if kind != "validate-jsonl" and rnd.random() < 0.6 else "docs.jsonl"
         mutated = _mutate_one(docs, rnd, lambda p: p.name == name)
@@ -268,6 +271,7 @@ def _case(seeds: Path, here: Path, rnd: random.Random) -> Case:
             "export": ["export", rnd.choice(["brat", "labelstudio", "conll"]), src, "--out", out],
             "score": ["score", str(seeds / "docs" / "doc.json"), src],
             "agreement": ["agreement", str(seeds / "docs" / "doc.json"), src],
+            "against": ["validate", src, "--against", str(seeds / "docs" / "doc.json")],
         }[kind]
         return Case(kind.split("-")[0], args, mutated)
     if kind in ("stats-release", "verify", "rehydrate", "diff-release", "render-corpus"):
@@ -301,6 +305,18 @@ def _case(seeds: Path, here: Path, rnd: random.Random) -> Case:
         exported = _copy(seeds, here, fmt)
         mutated = _mutate_one(exported, rnd)
         return Case("import", ["import", fmt, str(exported), "--out", out], mutated)
+    if kind == "convert":
+        conll = _copy(seeds, here, "conll")
+        mutated = _mutate_one(conll, rnd)
+        gold = str(seeds / "docs" / "doc.json")
+        return Case("convert", ["convert", "bio", str(conll), "--gold", gold, "--out", out + ".jsonl"], mutated)
+    if kind == "new":
+        folder = here / "texts"
+        folder.mkdir()
+        shutil.copyfile(seeds / "article.txt", folder / "article.txt")
+        mutated = _mutate_one(folder, rnd)
+        kind_of = rnd.choice(["record", "prediction"])
+        return Case("new", ["new", str(folder / "article.txt"), "--for", kind_of], mutated)
     if kind == "ingest":
         corpus = _copy(seeds, here, "corpus")
         seeds_dir = here / "seeds"
