@@ -109,6 +109,8 @@ def json_cases() -> dict[str, bytes]:
         "integer-out-of-range.json": good.replace('"value": 1600,', f'"value": {2**70},', 1).encode(),
         # Deeper than any parser here accepts (a root of nested arrays; 4 kB).
         "json-too-deep.json": ("[" * 2000 + "]" * 2000 + "\n").encode(),
+        # The split twice: orjson would keep the last silently; build's reader refused it.
+        "duplicate-key.json": good.replace('"split": "test"', '"split": "train", "split": "test"', 1).encode(),
     }
 
 

@@ -113,17 +113,19 @@ def _tampered(built: dict[str, Path], tmp_path: Path, name: str, change) -> Path
 
 
 @pytest.mark.parametrize(
-    ("name", "change"),
+    ("name", "change", "found"),
     [
-        ("DATASHEET.md", lambda t: t.replace("| documents | ", "| documents | 1")),
-        ("CITATION.cff", lambda t: t.replace('version: "', 'version: "9')),
-        ("LICENSES.md", lambda t: t.replace("withheld", "shipped")),
+        ("DATASHEET.md", lambda t: t.replace("| documents | ", "| documents | 1"), ["DATASHEET.md"]),
+        ("CITATION.cff", lambda t: t.replace('version: "', 'version: "9'), ["CITATION.cff"]),
+        ("LICENSES.md", lambda t: t.replace("withheld", "shipped"), ["LICENSES.md"]),
     ],
     ids=["datasheet-figures", "citation-version", "licences"],
 )
-def test_verify_catches_documents_that_disagree_with_the_release(built, tmp_path, name, change) -> None:
+def test_verify_catches_documents_that_disagree_with_the_release(built, tmp_path, name, change, found) -> None:
+    """croissant.json lists every file's sha256: it disagrees with any file edited since."""
     report = verify_release(_tampered(built, tmp_path, name, change))
-    assert [i.code for i in report.issues] == ["release-docs-mismatch"], [i.render() for i in report.issues]
+    assert {i.code for i in report.issues} <= {"release-docs-mismatch", "version-mismatch"}, report.issues
+    assert set(found) | {"croissant.json"} <= {i.file for i in report.issues} <= {*found, "croissant.json", "README.md"}
 
 
 def test_verify_catches_a_withheld_list_that_lies(built: dict[str, Path], tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ Also the pieces locations are made of: JSON Pointers (escaping ``~`` and ``/``) 
 from __future__ import annotations
 
 import json
+import os
 import random
 import tracemalloc
 from collections.abc import Callable
@@ -171,14 +172,14 @@ def test_unsupported_file(tmp_path: Path) -> None:
 
 def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = _write(tmp_path, "doc.json", GOOD)
-    real_open = Path.open
+    real_open = os.open
 
-    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
-        if self == path:
+    def refuse(name: Any, *args: Any, **kwargs: Any) -> Any:
+        if Path(name) == path:
             raise PermissionError(13, "Permission denied")
-        return real_open(self, *args, **kwargs)
+        return real_open(name, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)
     result = runner.invoke(app, ["validate", str(path)])
     _assert_clean_run(result)
     assert result.exit_code == EXIT_USAGE

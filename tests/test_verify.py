@@ -139,7 +139,7 @@ def test_a_version_that_disagrees(release: Path) -> None:
     stated = json.loads(table.schema.metadata[b"newsfacts"])
     metadata = {**table.schema.metadata, b"newsfacts": json.dumps({**stated, "dataset_version": "9.9.9"}).encode()}
     rewrite(release, name, table.replace_schema_metadata(metadata))
-    assert codes(release) == {"version-mismatch"}
+    assert codes(release) == {"version-mismatch", "release-docs-mismatch"}  # croissant.json quotes the metadata
 
 
 def test_content_hash_without_other_change(release: Path) -> None:
@@ -152,7 +152,7 @@ def test_content_hash_without_other_change(release: Path) -> None:
 def test_no_manifest_and_no_folder(release: Path, tmp_path: Path) -> None:
     (release / "MANIFEST.json").unlink()
     result = runner.invoke(app, ["verify", str(release)])
-    assert result.exit_code == 1 and "[manifest-missing]" in result.stdout
+    assert result.exit_code == 2 and "[manifest-missing]" in result.stdout
     result = runner.invoke(app, ["verify", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "[release-not-found]" in result.stdout
 
@@ -162,7 +162,11 @@ def test_json_output_lists_codes(release: Path) -> None:
     result = runner.invoke(app, ["verify", str(release), "--format", "json"])
     report = json.loads(result.stdout)
     assert result.exit_code == 1 and not report["valid"]
-    assert [i["code"] for i in report["issues"]] == ["file-missing"]
+    assert [(i["code"], i["file"]) for i in report["issues"]] == [
+        ("file-missing", "CITATION.cff"),
+        ("release-docs-mismatch", "croissant.json"),  # it lists CITATION.cff
+    ]
+    assert report["official"]["answer"] in ("no", "unknown version")  # a fixture corpus, not the released rows
 
 
 def test_label_ids_out_of_range_are_caught(release: Path) -> None:

@@ -51,6 +51,11 @@ CODES: dict[str, Code] = {
     "invalid-json": Code("json", "error", "Fix the JSON syntax at the given line and column."),
     "non-finite-number": Code("json", "error", "NaN and Infinity are not JSON; write a finite number or null."),
     "integer-out-of-range": Code("json", "error", "Integers must fit in 64 bits; offsets and counts never need more."),
+    "duplicate-key": Code(
+        "json",
+        "error",
+        "Write each key once per object: JSON parsers disagree on which of two values wins, so every newsfacts command refuses both.",
+    ),
     "json-too-deep": Code("json", "error", "The JSON nests too deeply to be a document; check for runaway brackets."),
     # 3. schema
     "schema-violation": Code("schema", "error", "See schema/document.schema.json for the field's definition."),
@@ -375,6 +380,11 @@ CODES: dict[str, Code] = {
         "fatal",
         "--out must be a previous release (it has MANIFEST.json), an empty folder or a new path; choose another path.",
     ),
+    "release-out-locked": Code(
+        "release",
+        "fatal",
+        "Another `newsfacts build` or `rehydrate` is writing this --out (its pid is named): wait for it to finish, or choose another --out.",
+    ),
     "released-version-changed": Code(
         "release",
         "error",
@@ -394,13 +404,51 @@ CODES: dict[str, Code] = {
     "release-not-found": Code("release", "fatal", "Pass the folder `newsfacts build` wrote (it holds MANIFEST.json)."),
     "manifest-missing": Code(
         "release",
-        "error",
+        "fatal",
         "MANIFEST.json is missing: rebuild the release with `newsfacts build`, or download it again.",
     ),
     "manifest-invalid": Code(
         "release", "error", "MANIFEST.json is not a newsfacts manifest: rebuild the release, or download it again."
     ),
-    "file-missing": Code("release", "error", "A file the manifest lists is gone: restore it from the release."),
+    "file-missing": Code(
+        "release",
+        "error",
+        "A file the manifest lists is gone, or a file every release holds is not listed: restore it from the release.",
+    ),
+    "release-symlink": Code(
+        "release",
+        "error",
+        "A release holds only regular files and folders; a symbolic link could hand out files from outside it: "
+        "replace the link by the file, or download the release again.",
+    ),
+    "file-not-regular": Code(
+        "release",
+        "error",
+        "A FIFO, socket or device is no release file (reading it could hang): remove it.",
+    ),
+    "features-metadata-mismatch": Code(
+        "release",
+        "error",
+        "A Parquet file's `huggingface` metadata (the features datasets loads it with, ClassLabel names too) is not "
+        "its config's: restore the file from the release, or rebuild it.",
+    ),
+    "schema-differs": Code(
+        "release",
+        "error",
+        "The release's schema/ is not the schema of its version as newsfacts carries it; documents are validated "
+        "against newsfacts's own copy: restore schema/ from the release, or rebuild it.",
+    ),
+    "schema-version-unknown": Code(
+        "release",
+        "error",
+        "This newsfacts does not know the release's schema version: upgrade newsfacts (`pip install -U newsfacts`).",
+    ),
+    "schema-not-compared": Code(
+        "release",
+        "warning",
+        "This newsfacts validates the release's documents with its newer schema (which accepts the release's "
+        "version) but does not carry the older version's files to compare schema/ with.",
+    ),
     "file-changed": Code(
         "release",
         "error",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,6 +78,33 @@ def _unpickle_block(file: str, line: int, data: bytes | bytearray | memoryview) 
     return Block(file, line, data if type(data) is bytes else bytes(data))
 
 
+def read_regular(path: Path, limit: int) -> bytes:
+    """The bytes of ``path`` if it is a regular file (not a symlink, FIFO or device) of at most
+    ``limit`` bytes; OSError or ValueError otherwise. Opened without following a symlink and
+    without blocking on a FIFO."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > limit:
+            raise ValueError(f"larger than {limit // 2**20} MiB")
+        return handle.read(limit + 1)
+
+
+def not_regular(path: Path) -> Issue | None:
+    """An ``unreadable-file`` issue when ``path`` exists but is no regular file (a FIFO would hang
+    its reader, a device never end): every command refuses such a file before opening it."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None  # a missing file is reported by whoever reads it
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return issue("unreadable-file", f"{path} is not a regular file (a FIFO, socket or device)", file=str(path))
+
+
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Issue]]:
     """The document files named by ``paths``, in a stable order, and the problems finding them.
 
@@ -113,6 +141,8 @@ def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[
                 problems.append(issue("no-documents", f"no .json or .jsonl files under {raw}", file=str(raw)))
             for each in found:
                 add(each)
+        elif (refused := not_regular(path)) is not None:
+            problems.append(refused)
         elif path.suffix in SUFFIXES:
             add(path)
         else:
@@ -132,9 +162,13 @@ def _reading(path: Path, read: Callable[..., Iterator[Any]], *args: Any) -> Iter
     opening or reading it fails."""
     name = str(path)
     try:
-        handle = path.open("rb")
+        handle = os.fdopen(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb")
     except OSError as exc:
         yield issue("unreadable-file", f"cannot read {name}: {exc.strerror or exc}", file=name)
+        return
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # opened without blocking, never read
+        handle.close()
+        yield issue("unreadable-file", f"{name} is not a regular file (a FIFO, socket or device)", file=name)
         return
     with handle:
         try:

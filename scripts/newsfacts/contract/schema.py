@@ -66,3 +66,64 @@ def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
         else:
             break
     return node
+
+
+# --- validating without ever fetching ------------------------------------------------------------
+
+
+def schema_files() -> dict[str, bytes]:
+    """The package's schema folder, file by file (relative POSIX name → bytes): what a release
+    built by this package ships as ``schema/``."""
+    folder = schema_dir()
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def known_schema_versions() -> tuple[str, ...]:
+    """The document schema versions this package validates (its schema accepts each)."""
+    return tuple(document_schema()["properties"]["schema_version"]["enum"])
+
+
+def refuse_retrieval(uri: str) -> Any:
+    """A ``$ref`` resolver's retrieval that fetches nothing: a reference outside the package's
+    own schemas is an error, never a network request."""
+    raise LookupError(f"{uri}: newsfacts resolves $ref only within its own schemas; it fetches nothing")
+
+
+@cache
+def registry() -> Any:
+    """A ``referencing`` registry of the package's own schemas (by their ``$id``) that retrieves
+    nothing else."""
+    from referencing import Registry, Resource
+    from referencing.exceptions import NoSuchResource
+
+    def retrieve(uri: str) -> Any:
+        raise NoSuchResource(ref=uri)
+
+    resources = []
+    for name, data in schema_files().items():
+        if name.endswith(".schema.json"):
+            schema = json.loads(data)
+            if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
+                resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry(retrieve=retrieve).with_resources(resources)
+
+
+def offline_validator(schema: dict[str, Any], cls: Any = None) -> Any:
+    """A ``jsonschema`` validator of ``schema`` (draft 2020-12 by default) whose ``$ref``s resolve
+    within the package's schemas only."""
+    import jsonschema
+
+    return (cls or jsonschema.Draft202012Validator)(schema, registry=registry())
+
+
+def fast_validator(schema: dict[str, Any]) -> Any:
+    """A ``jsonschema_rs`` validator of ``schema`` that retrieves no remote ``$ref``."""
+    import jsonschema_rs
+
+    return jsonschema_rs.validator_for(schema, retriever=refuse_retrieval)
+
+
+@cache
+def package_schema(name: str) -> dict[str, Any]:
+    """One of the package's JSON Schemas, by file name."""
+    return json.loads((schema_dir() / name).read_text(encoding="utf-8"))

@@ -24,7 +24,7 @@ from typing import Any
 import orjson
 
 from newsfacts.contract.codes import issue
-from newsfacts.contract.reading import discover, read_records
+from newsfacts.contract.reading import discover, not_regular, read_records
 from newsfacts.contract.report import Issue, pointer
 from newsfacts.contract.schema import document_schema
 
@@ -155,6 +155,9 @@ def iter_release(path: Path, batch_size: int = 256) -> Iterator[Doc | Issue]:
     broken = (OSError, ValueError, pa.ArrowException)  # ArrowInvalid is a ValueError; not every Arrow error is
     fields = set(document_schema()["properties"])
     for file in files:
+        if (refused := not_regular(file)) is not None:  # a FIFO would hang the reader
+            yield refused
+            continue
         try:
             parquet = pq.ParquetFile(file)
             schema = parquet.schema_arrow
@@ -227,4 +230,11 @@ def select_set(docs: list[Doc], name: str | None) -> list[Doc]:
     """The documents of one annotation set (all of them when ``name`` is None)."""
     if name is None:
         return docs
-    return [d for d in docs if d.get("annotation", {}).get("set") == name]
+    return [d for d in docs if annotation_set(d) == name]
+
+
+def annotation_set(doc: Any) -> Any:
+    """``doc["annotation"]["set"]``, or None where the document has no such field (not a
+    mapping, or an ``annotation`` that is not one)."""
+    annotation = doc.get("annotation") if isinstance(doc, dict) else None
+    return annotation.get("set") if isinstance(annotation, dict) else None

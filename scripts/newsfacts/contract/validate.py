@@ -33,7 +33,7 @@ from newsfacts.contract.codes import issue
 from newsfacts.contract.locate import line_of_pointer
 from newsfacts.contract.reading import Record, discover, read_records
 from newsfacts.contract.report import Issue, Report, pointer
-from newsfacts.contract.schema import document_schema, field_description
+from newsfacts.contract.schema import document_schema, fast_validator, field_description, offline_validator
 
 _INT64 = 2**63
 #: A run of 19+ ASCII digits may not fit in 64 bits: orjson reads such integers as floats,
@@ -61,9 +61,7 @@ class DocKey:
 
 @cache
 def _fast_validator() -> Any:
-    import jsonschema_rs
-
-    return jsonschema_rs.validator_for(document_schema())
+    return fast_validator(document_schema())
 
 
 @cache
@@ -216,11 +214,20 @@ def parse_record(record: Record, parsed: Any = None) -> Issue | tuple[Any, Calla
         refused = _strict_json_issue(text, record)
         if refused is not None:
             return refused
+    if _may_repeat_a_key(data, doc):  # orjson keeps the last of a repeated key, silently
+        repeated = _duplicate_key_issue(text, record)
+        if repeated is not None:
+            return repeated
 
     def line_of(ptr: str) -> int:
         return line_of_pointer(text, ptr) + record.line - 1 if record.single else record.line
 
     return doc, line_of
+
+
+def document_schema_issues(doc: Any) -> list[Issue]:
+    """The schema layer alone for one parsed document, against the package's document schema."""
+    return schema_issues(doc, _fast_validator(), lambda: _validators()[1], document_schema())
 
 
 def schema_issues(doc: Any, fast: Any, detailed: Callable[[], Any], schema: dict[str, Any]) -> list[Issue]:
@@ -243,7 +250,9 @@ def detailed_validator(schema: dict[str, Any]) -> Any:
     """A jsonschema validator of ``schema`` that reads ``pattern`` as JSON Schema means it."""
     import jsonschema
 
-    return jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})(schema)
+    return offline_validator(
+        schema, jsonschema.validators.extend(jsonschema.Draft202012Validator, {"pattern": _ecma_pattern})
+    )
 
 
 def _schema_and_semantics(
@@ -351,6 +360,56 @@ def _json_failure(text: str, record: Record) -> Issue:
             return issue("json-too-deep", message, **where, line=line)
         return issue("invalid-json", message, **where, line=line)
     return issue("invalid-json", "the JSON could not be parsed", **where, line=record.line)
+
+
+#: A quote, whitespace, a colon: a key written with space before its colon (or, rarely, an escaped
+#: quote in a string followed by one).
+_SPACED_KEY_END = re.compile(rb'"[ \t\r\n]+:')
+
+
+def _may_repeat_a_key(data: bytes, doc: Any) -> bool:
+    """Whether the text may hold an object with a repeated key; False is certain, True is checked
+    by ``_duplicate_key_issue``. A key ends ``":`` in the parsed document written back (orjson,
+    compact; a quote inside a string is ``\\"`` in both); a repeated key leaves one such end more
+    in the text than there. One rule everywhere: every command reads documents through here."""
+    try:
+        again = orjson.dumps(doc)
+    except (TypeError, orjson.JSONEncodeError):
+        return True
+    if data.count(b'":') != again.count(b'":'):
+        return True
+    return _SPACED_KEY_END.search(data) is not None  # ``"k" :`` keys could hide as many repeats
+
+
+class _Repeated(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
+
+
+def _duplicate_key_issue(text: str, record: Record) -> Issue | None:
+    """An issue naming the first key repeated within one object, if any."""
+    try:
+        json.loads(text, object_pairs_hook=_no_repeats)
+    except _Repeated as exc:
+        return issue(
+            "duplicate-key",
+            f"the key {exc.key!r} appears twice in one object (parsers disagree on which value wins)",
+            file=record.file,
+            line=_line_of_token(text, json.dumps(exc.key).__eq__, record.line) if record.single else record.line,
+        )
+    except (ValueError, RecursionError):
+        return None  # what else the standard library refuses, orjson accepted: not this check's concern
+    return None
 
 
 def _strict_json_issue(text: str, record: Record) -> Issue | None:

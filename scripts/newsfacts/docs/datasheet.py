@@ -43,7 +43,10 @@ class Sources:
 
 
 def load_sources(root: Path) -> Sources:
-    """The metadata, gold documents and annotation passes of the corpus under ``root/corpus``."""
+    """The metadata, gold documents and annotation passes of the corpus under ``root/corpus``;
+    ``SourceError`` (with the validator's issues) when the gold documents are invalid."""
+    from newsfacts.contract.sources import SourceError, load_checked, select_set
+
     corpus = root / "corpus"
     passes_dir = corpus / PASSES
     passes = {}
@@ -52,8 +55,12 @@ def load_sources(root: Path) -> Sources:
             if not any(folder.glob("*.json")) and not any(folder.glob("*.jsonl")):
                 continue  # a folder of notes or logs (adjudication/), not a pass
             passes[folder.name] = sorted(iter_corpus(folder, annotation_set=None), key=lambda d: d["doc_id"])
-    gold = sorted(iter_corpus(corpus / "documents"), key=lambda d: d["doc_id"])
-    return Sources(load_metadata(corpus), gold, passes)
+    metadata = load_metadata(corpus)
+    loaded = load_checked(corpus / "documents")  # the figures are computed from valid documents only
+    if loaded.errors:
+        raise SourceError(loaded.errors)
+    gold = sorted(select_set(loaded.documents, "gold"), key=lambda d: d["doc_id"])
+    return Sources(metadata, gold, passes)
 
 
 # --- the generated blocks -------------------------------------------------------------------
@@ -324,6 +331,17 @@ def section(text: str, key: str) -> str:
 CITATION = "CITATION.cff"
 
 
+def _read(path: Path) -> str:
+    """A regular file's text (never a FIFO's: it would hang); ``SourceError`` when unreadable."""
+    from newsfacts.contract.reading import read_regular
+    from newsfacts.contract.sources import SourceError
+
+    try:
+        return read_regular(path, 64 * 1024 * 1024).decode("utf-8")
+    except (OSError, ValueError) as exc:
+        raise SourceError([issue("unreadable-file", f"cannot read {path}: {exc}", file=str(path))]) from None
+
+
 def check_docs(root: Path) -> Report:
     """Check DATASHEET.md's generated blocks and CITATION.cff against the corpus under ``root``."""
     from newsfacts.docs.citation import citation_cff
@@ -334,9 +352,9 @@ def check_docs(root: Path) -> Report:
     if not datasheet.is_file():
         report.extend([issue("path-not-found", f"no {DATASHEET} in {root}", file=str(datasheet))])
     else:
-        report.extend(check_datasheet(datasheet.read_text(encoding="utf-8"), render_blocks(src), file=DATASHEET))
+        report.extend(check_datasheet(_read(datasheet), render_blocks(src), file=DATASHEET))
     cff = root / CITATION
-    if not cff.is_file() or cff.read_text(encoding="utf-8") != citation_cff(src.metadata):
+    if not cff.is_file() or _read(cff) != citation_cff(src.metadata):
         report.extend(
             [issue("citation-drift", f"{CITATION} differs from the one generated from the metadata", file=CITATION)]
         )
@@ -351,11 +369,11 @@ def write_docs(root: Path) -> list[Path]:
     src = load_sources(root)
     changed = []
     datasheet = root / DATASHEET
-    old = datasheet.read_text(encoding="utf-8")
+    old = _read(datasheet)
     new = fill(old, render_blocks(src))
     for path, before, after in ((datasheet, old, new), (root / CITATION, None, citation_cff(src.metadata))):
-        if before is None and path.is_file():
-            before = path.read_text(encoding="utf-8")
+        if before is None and path.exists():
+            before = _read(path)
         if before != after:
             write_atomic(path, after)
             changed.append(path)

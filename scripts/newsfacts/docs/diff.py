@@ -63,12 +63,53 @@ class CorpusDiff:
 def load_documents(folder: Path) -> dict[str, dict[str, Any]]:
     """The gold documents of a release folder or a corpus folder, by doc_id.
 
-    Raises ``newsfacts.contract.sources.SourceError`` when the folder cannot be read.
+    Raises ``newsfacts.contract.sources.SourceError`` when the folder cannot be read, and
+    ``UnusableDocuments`` when a document lacks what a diff needs (``diff`` does not validate: it
+    compares versions, whatever rules they were written under).
     """
     from newsfacts.contract.sources import is_release, load_documents, select_set
 
     root = folder / "documents" if not is_release(folder) and (folder / "documents").is_dir() else folder
-    return {doc["doc_id"]: doc for doc in select_set(load_documents(root), "gold")}
+    docs = select_set(load_documents(root), "gold")
+    problems = [found for n, doc in enumerate(docs) for found in _unusable(doc, f"{root}#{n}")]
+    if problems:
+        raise UnusableDocuments(problems)
+    return {doc["doc_id"]: doc for doc in docs}
+
+
+class UnusableDocuments(ValueError):
+    """Documents a diff cannot compare (``issues`` say why): invalid data, exit 1."""
+
+    def __init__(self, issues: list[Any]) -> None:
+        super().__init__("; ".join(i.message for i in issues))
+        self.issues = issues
+
+
+def _unusable(doc: dict[str, Any], where: str) -> list[Any]:
+    """What a diff needs of a document: a string ``doc_id``, each layer a list of objects with a
+    string ``id``."""
+    from newsfacts.contract.codes import issue
+    from newsfacts.contract.report import pointer
+
+    if not isinstance(doc.get("doc_id"), str):
+        return [issue("schema-violation", "the document has no string doc_id", file=where, pointer="/doc_id")]
+    where = f"{where} ({doc['doc_id']})"
+    found = []
+    for layer in LAYERS:
+        items = doc.get(layer)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            found.append(issue("schema-violation", f"{layer} is not a list", file=where, pointer=pointer(layer)))
+            continue
+        for n, item in enumerate(items):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                found.append(
+                    issue(
+                        "schema-violation", "an annotation without a string id", file=where, pointer=pointer(layer, n)
+                    )
+                )
+    return found
 
 
 def _clean(item: dict[str, Any]) -> dict[str, Any]:

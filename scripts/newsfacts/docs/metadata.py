@@ -27,12 +27,9 @@ class MetadataError(ValueError):
 
 @cache
 def _validator() -> Any:
-    import jsonschema
+    from newsfacts.contract.schema import offline_validator, package_schema
 
-    from newsfacts.contract.schema import schema_dir
-
-    schema = json.loads((schema_dir() / METADATA_SCHEMA).read_text(encoding="utf-8"))
-    return jsonschema.Draft202012Validator(schema)
+    return offline_validator(package_schema(METADATA_SCHEMA))
 
 
 def check_metadata(metadata: Any, where: str = METADATA) -> list[Issue]:

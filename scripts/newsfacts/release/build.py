@@ -31,6 +31,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -322,6 +323,15 @@ class SplitWriter:
         self._writer = None
         self._digests.append(file_sha256(self.shards[-1]))
 
+    def abort(self) -> None:
+        """Close the shard being written, ignoring its errors (the build failed: the staging folder
+        is removed), so that its writer's ``__del__`` does not try again and print a traceback."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            with suppress(Exception):
+                writer.close()
+            writer.is_open = False  # a close that failed half-way is not tried again by __del__
+
     def close(self) -> list[str]:
         """Write what is pending, name the shards ``-NNNNN-of-NNNNN``; their relative paths.
 
@@ -561,8 +571,59 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def lock_path(out: Path) -> Path:
+    return out.parent / f".{out.name}.lock"
+
+
+@contextmanager
+def out_lock(out: Path, report: Report) -> Iterator[None]:
+    """Hold the lock of ``out`` (an exclusive ``flock`` on ``.<name>.lock`` beside it, holding the
+    holder's pid) while building into it; raise ``InvalidCorpus`` (release-out-locked) naming the
+    holder when another build holds it. The lock file is removed on the way out."""
+    import fcntl
+
+    path = lock_path(out)
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "?"
+            os.close(fd)
+            report.issues.append(
+                issue(
+                    "release-out-locked",
+                    f"another build (pid {holder}) is writing {out}: wait for it, or choose another --out",
+                    file=str(out),
+                )
+            )
+            raise InvalidCorpus(report) from None
+        try:
+            same = os.fstat(fd).st_ino == os.stat(path).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:  # not a lock file its previous holder removed meanwhile
+            break
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        with suppress(OSError):
+            path.unlink()
+        os.close(fd)
+
+
 def check_out(out: Path) -> Issue | None:
-    """Refuse to replace anything but a release (or an empty folder)."""
+    """Refuse to replace anything but a release (or an empty folder), and a symlink whatever it
+    points to (the swap would replace the link itself, not what it names)."""
+    if out.is_symlink():
+        return issue(
+            "release-out-unsafe",
+            f"{out} is a symbolic link: refusing to replace it (pass the folder it points to)",
+            file=str(out),
+        )
     if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not (out / MANIFEST).is_file())):
         return issue(
             "release-out-unsafe", f"{out} exists and is not a newsfacts release: refusing to replace it", file=str(out)
@@ -716,6 +777,11 @@ def write_release(
         job.report.issues.append(unsafe)
         raise InvalidCorpus(job.report)
     out.parent.mkdir(parents=True, exist_ok=True)
+    with out_lock(out, job.report):
+        return _write_locked(records, out, job)
+
+
+def _write_locked(records: Iterable[Record | Block], out: Path, job: Job) -> Manifest:
     remove_stale_staging(out)
     staging = staging_folder(out)
     shutil.rmtree(staging, ignore_errors=True)
@@ -736,12 +802,27 @@ def write_release(
 
 
 def _write(records: Iterable[Record | Block], staging: Path, job: Job, workers: Workers | None = None) -> Manifest:
+    writers: dict[tuple[str, str], SplitWriter] = {}
+    try:
+        return _write_into(records, staging, job, workers, writers)
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+
+
+def _write_into(
+    records: Iterable[Record | Block],
+    staging: Path,
+    job: Job,
+    workers: Workers | None,
+    writers: dict[tuple[str, str], SplitWriter],
+) -> Manifest:
     from newsfacts.release.features import arrow_schema, conversion_plan
     from newsfacts.release.release_docs import write_release_docs
 
     metadata, texts, report = job.metadata, job.texts, job.report
     schemas = {c: arrow_schema(c, parquet_metadata(c, metadata, texts)) for c in CONFIGS}
-    writers: dict[tuple[str, str], SplitWriter] = {}
     keys: list[DocKey] = []
     withheld: list[str] = []
 

@@ -204,6 +204,14 @@ class Manifest:
             return bool(texts.get("withheld"))
         return bool(self.content.get("text_withheld"))  # manifest format 1: all texts or none
 
+    @property
+    def text_policy(self) -> str:
+        """The text policy of the build (manifest format 1: ``none`` or ``all``)."""
+        texts = self.content.get("texts")
+        if isinstance(texts, dict) and isinstance(texts.get("policy"), str):
+            return texts["policy"]
+        return "none" if self.content.get("text_withheld") else "all"
+
     def withholds(self, doc_id: str) -> bool:
         """Whether the release withholds the text of ``doc_id``."""
         texts = self.content.get("texts")

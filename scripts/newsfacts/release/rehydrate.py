@@ -16,27 +16,33 @@ documents: the result equals the release built from the corpus with ``--texts al
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import orjson
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsfacts.contract.checks import iter_spans
 from newsfacts.contract.codes import issue
-from newsfacts.contract.reading import Record
+from newsfacts.contract.reading import MAX_RECORD_BYTES, Record, read_regular
 from newsfacts.contract.report import Issue, Report
 from newsfacts.corpus.ingest import normalise_text, sha256_hex
 from newsfacts.release.build import InvalidCorpus, Progress, text_policy, write_release
 from newsfacts.release.manifest import MANIFEST, Manifest
-from newsfacts.release.verify import check_files
+from newsfacts.release.release_files import read_manifest
+from newsfacts.release.verify import verify_release
 
 
 def find_copy(texts: Path, doc: dict[str, Any]) -> Path | None:
     """The user's copy of ``doc``'s text in ``texts``: its seed file, else ``<doc_id>.txt``."""
-    names = [doc["source"]["seed_file"], f"{doc['doc_id']}.txt"]
-    for name in names:
-        if name and (texts / name).is_file():
+    source = doc.get("source") if isinstance(doc.get("source"), dict) else {}
+    for name in (source.get("seed_file"), f"{doc['doc_id']}.txt"):
+        if not isinstance(name, str) or not name or name.startswith("/") or "\\" in name:
+            continue
+        if ".." in PurePosixPath(name).parts:  # never a file outside the folder of texts
+            continue
+        if (texts / name).is_file():
             return texts / name
     return None
 
@@ -65,8 +71,16 @@ def _documents(release: Path, manifest: Manifest) -> Iterator[tuple[str, int, di
 
 def rehydrated_records(release: Path, manifest: Manifest, texts: Path, problems: list[Issue]) -> Iterator[Record]:
     """The release's documents with their withheld texts restored, as records for the build."""
-    for name, row, doc in _documents(release, manifest):
+    try:
+        documents = list(_documents(release, manifest))
+    except (pa.ArrowException, OSError, KeyError, IndexError, TypeError, ValueError) as exc:
+        problems.append(issue("parquet-unreadable", f"cannot read the release's documents: {exc}"))
+        return
+    for name, row, doc in documents:
         where = {"file": name, "line": row, "pointer": "/text"}
+        if not isinstance(doc.get("doc_id"), str) or not isinstance(doc.get("text_sha256"), str):
+            problems.append(issue("schema-violation", "a document row without doc_id or text_sha256", **where))
+            continue
         if not manifest.withholds(doc["doc_id"]):
             yield Record(f"{name}#{row}", 1, orjson.dumps(doc), single=False)
             continue
@@ -77,8 +91,8 @@ def rehydrated_records(release: Path, manifest: Manifest, texts: Path, problems:
             )
             continue
         try:
-            text = normalise_text(copy.read_bytes())
-        except (OSError, UnicodeDecodeError) as exc:
+            text = normalise_text(read_regular(copy, MAX_RECORD_BYTES))
+        except (OSError, ValueError) as exc:
             problems.append(
                 issue("text-copy-differs", f"document {doc['doc_id']!r}: cannot read {copy}: {exc}", **where)
             )
@@ -114,12 +128,13 @@ def rehydrate_release(
     if not texts.is_dir():
         report.issues.append(issue("texts-not-found", f"no such folder of texts: {texts}", file=str(texts)))
         raise InvalidCorpus(report)
-    manifest = Manifest.read(release)
+    verified = verify_release(release)  # all of it: rehydrating trusts the release no more than verify does
+    if verified.errors:
+        report.extend(verified.issues)
+        raise InvalidCorpus(report)
+    manifest = read_manifest(release)
     if not manifest.text_withheld:
         report.issues.append(issue("text-not-withheld", f"{release} already holds the texts", file=str(release)))
-        raise InvalidCorpus(report)
-    report.extend(check_files(release, manifest))
-    if report.errors:
         raise InvalidCorpus(report)
     problems: list[Issue] = []
     documents = sum(s["num_examples"] for s in manifest.content["configs"]["documents"].values())
@@ -128,7 +143,7 @@ def rehydrate_release(
         out or release,
         metadata=manifest.content["metadata"],
         repo_root=release,
-        source=manifest.content["source"],
+        source=manifest.content.get("source") or {},
         texts=text_policy(manifest.content["metadata"], "all"),
         jobs=jobs if jobs is not None else (2 if documents > 2_000 else 1),
         progress=progress,

@@ -1,20 +1,30 @@
-"""Verify a release folder: recompute everything its MANIFEST.json claims, and more.
+"""Verify a release folder: recompute everything its MANIFEST.json claims, trusting none of it.
 
-``verify_release(folder) -> Report``, in order:
+``verify_release(folder) -> VerifyReport``, in order:
 
-1. the manifest is there and well-formed;
-2. every file it lists is there with its size and sha256, and no other file is (``datasets``
-   would load a stray Parquet file);
-3. the card's YAML agrees with the files: one config per manifest config, each config's
-   ``data_files`` patterns match exactly its Parquet files, the declared features are exactly
-   each file's columns and types (``datasets`` fills a declared-but-missing column with nulls
-   without a word), and ``splits`` counts are the manifest's;
-4. every Parquet file reads, carries the manifest's dataset and schema versions, and the rows
+1. the manifest is a regular file, JSON without duplicate keys, and matches the package's
+   ``schema/manifest.schema.json``: every path it names stays inside the folder
+   (``release_files.read_manifest``); without one, nothing can be checked (exit 2);
+2. the folder holds only folders and regular files (a symlink, FIFO or device is refused, never
+   followed or opened); every listed file is there with its size and sha256, no other file is
+   (``datasets`` would load a stray Parquet file), and every file a release holds is listed:
+   README.md, DATASHEET.md, CITATION.cff, LICENSES.md, croissant.json, schema/;
+3. ``schema/`` is the package's own copy of the schema version the release states;
+4. the card's YAML agrees with the files: one config per manifest config, each config's
+   ``data_files`` patterns (relative, inside the folder) match exactly its Parquet files, the
+   declared features are exactly each file's columns and types (``datasets`` fills a
+   declared-but-missing column with nulls without a word), and ``splits`` counts are the manifest's;
+5. every Parquet file reads, carries the manifest's dataset and schema versions, and the rows
    give the row counts and content hashes of the manifest;
-5. the annotation configs (and ``ner``, when the text is there) are what the ``documents``
+6. the annotation configs (and ``ner``, when the text is there) are what the ``documents``
    config gives;
-6. every document is re-validated against the schema shipped in the folder (for a release
-   built with ``--withhold-text``: the checks that do not need the text).
+7. every document is re-validated against the package's schema (never the one shipped in the
+   folder, which a forger controls; ``$ref`` never leaves the package's schemas); a document
+   whose text the release withholds, by the checks that do not need the text;
+8. the release's documents (README.md, croissant.json, DATASHEET.md's generated blocks,
+   CITATION.cff, LICENSES.md) are what its metadata and rows give, and state its version;
+9. ``official``: whether the rows, as recomputed, are exactly an official version
+   (``release.official``): the one statement a forger who recomputed every hash cannot fake.
 
 Each problem is an Issue with a stable code (``newsfacts.contract.codes``, section "release").
 """
@@ -23,7 +33,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,41 +46,109 @@ import pyarrow.parquet as pq
 from newsfacts.contract.codes import issue
 from newsfacts.contract.documents import LAYERS
 from newsfacts.contract.report import Issue, Report, pointer
-from newsfacts.release.manifest import MANIFEST, ContentHash, Manifest, combined_hash, file_sha256
+from newsfacts.release.manifest import MANIFEST, ContentHash, Manifest, combined_hash
+from newsfacts.release.official import Official, official
+from newsfacts.release.release_files import (
+    ManifestUnusable,
+    Tree,
+    check_files,
+    check_shipped_schema,
+    load_json_strict,
+    read_manifest,
+    read_regular,
+    safe_pattern,
+    walk,
+)
 
-_MANIFEST_KEYS = ("dataset_version", "schema_version", "content_sha256", "configs", "files")
+#: The release's text documents are read whole; larger ones are not ours.
+MAX_DOC_BYTES = 64 * 1024 * 1024
 
 
-def verify_release(folder: Path) -> Report:
+@dataclass
+class VerifyReport(Report):
+    """A verify report, with the ``official`` statement (None when the rows could not be read)."""
+
+    official: Official | None = None
+
+    def summary(self) -> str:
+        lines = [self.official.render()] if self.official is not None else []
+        return "\n".join([*lines, super().summary()])
+
+    def to_json(self) -> str:
+        data = json.loads(super().to_json())
+        data["official"] = self.official.to_dict() if self.official is not None else None
+        return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+@dataclass
+class _Seen:
+    """What the checks learn on the way: the recomputed hash of each config and split, and
+    whether every document's text is there."""
+
+    hashes: dict[tuple[str, str], str] = field(default_factory=dict)
+    texts_missing: int = 0
+    documents_read: bool = False
+
+
+def verify_release(folder: Path) -> VerifyReport:
     """Check the release in ``folder``; the report's issues name each problem."""
-    report = Report()
+    report = VerifyReport()
     if not folder.is_dir():
         report.issues.append(issue("release-not-found", f"no such folder: {folder}", file=str(folder)))
         return report
-    manifest = _manifest(folder, report)
-    if manifest is None:
+    try:
+        manifest = read_manifest(folder)
+    except ManifestUnusable as exc:
+        report.extend(exc.issues)
         return report
-    data_files = {
-        name for config in manifest.content["configs"].values() for s in config.values() for name in s["files"]
-    }
-    report.extend(check_files(folder, manifest))
+    tree = walk(folder)
+    report.extend(tree.issues)
+    report.extend(check_files(folder, manifest, tree))
+    report.extend(check_shipped_schema(manifest, tree))
     report.files = len(manifest.content["files"])
-    card = read_card(folder, report)
+    card = read_card(folder, report, tree)
     if card is not None:
-        report.extend(check_card(folder, card, manifest))
-    readable = {name for name in data_files if (folder / name).is_file()}
-    report.extend(check_parquet(folder, manifest, readable))
-    if not any(i.code == "parquet-unreadable" for i in report.issues):
-        report.extend(check_views_and_documents(folder, manifest, report))
-        report.extend(check_release_docs(folder, manifest))
+        report.extend(check_card(folder, card, manifest, tree))
+    data_files = [
+        name for config in manifest.content["configs"].values() for s in config.values() for name in s["files"]
+    ]
+    readable = {name for name in data_files if name in tree.files}
+    seen = _Seen()
+    report.extend(check_parquet(folder, manifest, readable, seen))
+    complete = len(readable) == len(set(data_files))
+    if complete and not any(i.code in ("parquet-unreadable", "features-metadata-mismatch") for i in report.issues):
+        report.extend(check_views_and_documents(folder, manifest, report, seen))
+        report.extend(check_release_docs(folder, manifest, tree))
+    report.extend(check_versions_agree(folder, manifest, tree))
+    report.official = _official(manifest, seen)
     return report
 
 
-def check_release_docs(folder: Path, manifest: Manifest) -> Iterator[Issue]:
-    """What the release's documents state about it is what its metadata and rows give: the
-    DATASHEET.md blocks ``release`` and ``stats``, CITATION.cff and LICENSES.md."""
+def _official(manifest: Manifest, seen: _Seen) -> Official | None:
+    claimed = manifest.content["configs"]
+    order = [(c, s) for c, splits in claimed.items() for s in splits]
+    if not seen.documents_read or any(key not in seen.hashes for key in order):
+        return None
+    content = combined_hash([(c, s, seen.hashes[c, s]) for c, s in order])
+    return official(manifest.version, manifest.text_policy, seen.texts_missing == 0, content)
+
+
+def _read_text(folder: Path, name: str, tree: Tree) -> str | None:
+    """A release document's text, if it is a regular file of the folder that reads as UTF-8."""
+    if name not in tree.files:
+        return None
+    try:
+        return read_regular(folder / name, MAX_DOC_BYTES).decode("utf-8")
+    except (OSError, ValueError):
+        return None
+
+
+def check_release_docs(folder: Path, manifest: Manifest, tree: Tree) -> Iterator[Issue]:
+    """What the release's documents state about it is what its metadata and rows give: README.md
+    (the card, YAML and body), croissant.json, the DATASHEET.md blocks ``release`` and ``stats``,
+    CITATION.cff and LICENSES.md."""
     from newsfacts.docs.citation import citation_cff
-    from newsfacts.docs.datasheet import BLOCK_RE
+    from newsfacts.docs.datasheet import BLOCK_RE, fill
     from newsfacts.docs.metadata import check_metadata
     from newsfacts.release.release_docs import LICENSES, generated_blocks, licenses_md
 
@@ -78,19 +158,26 @@ def check_release_docs(folder: Path, manifest: Manifest) -> Iterator[Issue]:
         yield from found
         return
     configs = manifest.content["configs"]
+    for name in ("README.md", "DATASHEET.md", "CITATION.cff", LICENSES, "croissant.json", "CHANGELOG.md"):
+        if name in tree.files and _read_text(folder, name, tree) is None:
+            yield issue("release-docs-mismatch", f"{name} is not UTF-8 text (of at most 64 MiB)", file=name)
+    datasheet = _read_text(folder, "DATASHEET.md", tree)
     try:
-        expected = {
+        expected: dict[str, Any] = {
             "DATASHEET.md": generated_blocks(folder, metadata, configs),
             "CITATION.cff": citation_cff(metadata),
             LICENSES: licenses_md(folder, configs, metadata, _withheld(manifest)),
         }
-    except (pa.ArrowException, OSError, KeyError, TypeError, ValueError) as exc:
+        if datasheet is not None:  # the card and croissant.json quote it, as the build filled it
+            filled = fill(datasheet, expected["DATASHEET.md"])
+            expected["README.md"] = _card_text(folder, manifest, metadata, filled)
+            expected["croissant.json"] = _croissant(folder, manifest, metadata, filled)
+    except _READ_ERRORS as exc:
         yield issue("release-docs-mismatch", f"cannot compute what the release's documents should state: {exc}")
         return
     for name, want in expected.items():
-        try:
-            text = (folder / name).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        text = datasheet if name == "DATASHEET.md" else _read_text(folder, name, tree)
+        if text is None:
             continue  # a missing or unreadable file is reported by the file checks
         if name == "DATASHEET.md":
             blocks = {m[1]: m[2] for m in BLOCK_RE.finditer(text)}
@@ -102,73 +189,177 @@ def check_release_docs(folder: Path, manifest: Manifest) -> Iterator[Issue]:
                         f"{'metadata' if block == 'release' else 'rows'} give",
                         file=name,
                     )
+        elif name == "croissant.json":
+            try:
+                same = load_json_strict(text.encode("utf-8")) == want
+            except ValueError:
+                same = False
+            if not same:
+                yield issue(
+                    "release-docs-mismatch",
+                    "croissant.json is not what the release's metadata and files give",
+                    file=name,
+                )
         elif text != want:
             yield issue("release-docs-mismatch", f"{name} is not what the release's metadata and rows give", file=name)
 
 
-def _manifest(folder: Path, report: Report) -> Manifest | None:
-    path = folder / MANIFEST
-    if not path.is_file():
-        report.issues.append(issue("manifest-missing", f"{folder} holds no {MANIFEST}", file=str(path)))
-        return None
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        report.issues.append(issue("manifest-invalid", f"cannot read {MANIFEST}: {exc}", file=str(path)))
-        return None
-    missing = [k for k in _MANIFEST_KEYS if not isinstance(content, dict) or k not in content]
-    if missing:
-        report.issues.append(issue("manifest-invalid", f"{MANIFEST} lacks {', '.join(missing)}", file=str(path)))
-        return None
-    return Manifest(content)
+def _card_text(folder: Path, manifest: Manifest, metadata: dict[str, Any], datasheet: str) -> str:
+    """README.md as the build writes it for this manifest's rows and metadata."""
+    from newsfacts.release.build import card_header
+    from newsfacts.release.card import card_body
+    from newsfacts.release.release_docs import _dump_yaml, card_yaml
+
+    configs = manifest.content["configs"]
+    splits = {
+        config: {s: {"num_bytes": e.get("num_bytes", 0), "num_examples": e["num_examples"]} for s, e in found.items()}
+        for config, found in configs.items()
+    }
+    sizes = {
+        config: sum(manifest.content["files"][name]["size"] for e in found.values() for name in e["files"])
+        for config, found in configs.items()
+    }
+    documents = sum(e["num_examples"] for e in configs["documents"].values())
+    withheld = manifest.content.get("texts", {}).get("withheld", [])
+    if "texts" not in manifest.content:
+        withheld = range(documents) if manifest.content.get("text_withheld") else []
+    header = card_header(metadata, splits, sizes, texts_shipped=len(withheld) < documents)
+    body = card_body(metadata=metadata, datasheet=datasheet, card_header=header, folder=folder)
+    return f"---\n{_dump_yaml(card_yaml(header, metadata))}---\n\n{body}"
 
 
-def check_files(folder: Path, manifest: Manifest) -> Iterator[Issue]:
-    """Every listed file present with its size and sha256; nothing unlisted."""
-    listed = manifest.content["files"]
-    for name, entry in listed.items():
-        path = folder / name
-        if not path.is_file():
-            yield issue("file-missing", f"{name} is listed in the manifest but missing", file=name)
-            continue
-        size = path.stat().st_size
-        if size != entry["size"]:
-            yield issue("file-changed", f"{name} has {size} bytes, the manifest says {entry['size']}", file=name)
-        elif file_sha256(path) != entry["sha256"]:
-            yield issue("file-changed", f"{name}'s sha256 differs from the manifest's", file=name)
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        name = path.relative_to(folder).as_posix()
-        if name != MANIFEST and name not in listed:
-            yield issue("file-unexpected", f"{name} is not in the manifest", file=name)
-    for config, splits in manifest.content["configs"].items():
-        for split, entry in splits.items():
-            for name in entry["files"]:
-                if name not in listed:
-                    yield issue("manifest-invalid", f"{config}/{split}: {name} is not among the manifest's files")
+def _croissant(folder: Path, manifest: Manifest, metadata: dict[str, Any], datasheet: str) -> dict[str, Any]:
+    from newsfacts.release.croissant import croissant
+
+    sha256 = {name: entry["sha256"] for name, entry in manifest.content["files"].items()}
+    return json.loads(json.dumps(croissant(folder, metadata, datasheet=datasheet, sha256=sha256), ensure_ascii=False))
+
+
+_CARD_VERSION = re.compile(r"^Version \*\*([^*\n]+)\*\*", re.M)
+_CFF_VERSION = re.compile(r"^version: *['\"]?([^'\"\n]+)['\"]?\s*$", re.M)
+_DATASHEET_VERSION = re.compile(r"^\| Version \| ([^,|\n]+)", re.M)
+
+
+def check_versions_agree(folder: Path, manifest: Manifest, tree: Tree) -> Iterator[Issue]:
+    """The dataset version is the manifest's wherever the release states it: its metadata, the
+    card, croissant.json, CITATION.cff and DATASHEET.md's release block (the Parquet files' own
+    statement is checked with each file)."""
+    want = manifest.version
+    metadata = manifest.content.get("metadata")
+    stated: list[tuple[str, str | None, Any]] = []
+    if isinstance(metadata, dict):
+        stated.append((MANIFEST, "/metadata/version", metadata.get("version")))
+    for name, pattern in (
+        ("README.md", _CARD_VERSION),
+        ("CITATION.cff", _CFF_VERSION),
+        ("DATASHEET.md", _DATASHEET_VERSION),
+    ):
+        text = _read_text(folder, name, tree)
+        if text is not None:
+            match = pattern.search(text)
+            stated.append((name, None, match[1].strip() if match else None))
+    text = _read_text(folder, "croissant.json", tree)
+    if text is not None:
+        try:
+            document = load_json_strict(text.encode("utf-8"))
+        except ValueError:
+            document = None
+        stated.append(("croissant.json", "/version", document.get("version") if isinstance(document, dict) else None))
+    for name, where, version in stated:
+        if version != want:
+            yield issue(
+                "version-mismatch",
+                f"{name} states dataset version {version!r}, the manifest {want!r}",
+                file=name,
+                pointer=where,
+            )
 
 
 # --- the card ------------------------------------------------------------------------------------
 
+#: The shape of the card's YAML that verify reads (the Hub's format, as ``build`` writes it).
+_CARD_SHAPE: dict[str, Any] = {
+    "type": "object",
+    "required": ["configs", "dataset_info"],
+    "properties": {
+        "configs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["config_name", "data_files"],
+                "properties": {
+                    "config_name": {"type": "string"},
+                    "default": {"type": "boolean"},
+                    "data_files": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["split", "path"],
+                            "properties": {"split": {"type": "string"}, "path": {"type": "string"}},
+                        },
+                    },
+                },
+            },
+        },
+        "dataset_info": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["config_name", "features", "splits"],
+                "properties": {
+                    "config_name": {"type": "string"},
+                    "features": {"type": "array"},
+                    "splits": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["name", "num_examples"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "num_examples": {"type": "integer"},
+                                "num_bytes": {"type": "integer"},
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
 
-def read_card(folder: Path, report: Report) -> dict[str, Any] | None:
+
+def read_card(folder: Path, report: Report, tree: Tree | None = None) -> dict[str, Any] | None:
     """The YAML header of the folder's README.md (None, with an issue, when unusable)."""
     import yaml
 
-    path = folder / "README.md"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    from newsfacts.contract.schema import offline_validator
+
+    tree = tree if tree is not None else walk(folder)
+    text = _read_text(folder, "README.md", tree)
+    if text is None:
         return None  # a missing card is reported as a missing file
     if not text.startswith("---\n") or "\n---\n" not in text[3:]:
         report.issues.append(issue("card-invalid", "README.md has no YAML header", file="README.md"))
         return None
     try:
         header = yaml.safe_load(text[4 : text.index("\n---\n", 3) + 1])
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
         report.issues.append(issue("card-invalid", f"README.md's YAML does not parse: {exc}", file="README.md"))
         return None
     if not isinstance(header, dict):
         report.issues.append(issue("card-invalid", "README.md's YAML header is not a mapping", file="README.md"))
+        return None
+    errors = list(offline_validator(_CARD_SHAPE).iter_errors(header))
+    if errors:
+        report.extend(
+            issue(
+                "card-invalid",
+                f"{e.message[:200]} ({e.validator})",
+                file="README.md",
+                pointer=pointer(*e.absolute_path),
+            )
+            for e in errors[:20]
+        )
         return None
     return header
 
@@ -180,31 +371,55 @@ def card_features(card: dict[str, Any]) -> dict[str, Any]:
     return {info["config_name"]: Features._from_yaml_list(info["features"]) for info in card.get("dataset_info", [])}
 
 
-def check_card(folder: Path, card: dict[str, Any], manifest: Manifest) -> Iterator[Issue]:
+def check_card(folder: Path, card: dict[str, Any], manifest: Manifest, tree: Tree | None = None) -> Iterator[Issue]:
     where = {"file": "README.md"}
+    tree = tree if tree is not None else walk(folder)
     configs = {c.get("config_name"): c for c in card.get("configs", []) if isinstance(c, dict)}
     infos = {i.get("config_name"): i for i in card.get("dataset_info", []) if isinstance(i, dict)}
     claimed = manifest.content["configs"]
-    for name in sorted(set(configs) ^ set(claimed)):
+    for name in sorted(set(configs) ^ set(claimed), key=str):
         yield issue("card-mismatch", f"config {name!r} is in only one of the card and the manifest", **where)
-    for name in sorted(set(infos) ^ set(claimed)):
+    for name in sorted(set(infos) ^ set(claimed), key=str):
         yield issue(
             "card-mismatch", f"dataset_info of config {name!r} is in only one of the card and the manifest", **where
         )
     defaults = [c for c in configs.values() if c.get("default")]
     if [c.get("config_name") for c in defaults] != ["documents"]:
         yield issue("card-mismatch", "the default config must be `documents` (and only it)", **where)
-    try:
-        features = card_features(card)
-    except (KeyError, TypeError, ValueError) as exc:
-        yield issue("card-mismatch", f"dataset_info features do not parse: {exc}", **where)
-        features = {}
+    features: dict[str, Any] = {}
+    for name, info in infos.items():
+        try:
+            # the card's features are untrusted YAML handed to ``datasets``, which raises what it
+            # likes on nonsense: any failure to parse them is the card's problem, reported
+            features[name] = card_features({"dataset_info": [info]})[name].arrow_schema
+        except Exception as exc:
+            yield issue("card-mismatch", f"dataset_info features of {name!r} do not parse: {exc!r}"[:300], **where)
     for name in sorted(set(configs) & set(claimed)):
-        yield from _check_config(folder, name, configs[name], infos.get(name, {}), features.get(name), claimed[name])
+        yield from _check_config(
+            folder, name, configs[name], infos.get(name, {}), features.get(name), claimed[name], tree
+        )
+
+
+def _matches(pattern: str, tree: Tree) -> list[str]:
+    """The release's files a ``data_files`` pattern names (``*`` within one path part, ``**``
+    across parts), matched against the files found, never by a glob of the filesystem."""
+    rx = re.compile(
+        "".join(
+            ".*" if part == "**" else "[^/]*" if part == "*" else "[^/]" if part == "?" else re.escape(part)
+            for part in re.split(r"(\*\*|\*|\?)", pattern)
+        )
+    )
+    return sorted(name for name in tree.files if rx.fullmatch(name))
 
 
 def _check_config(
-    folder: Path, name: str, config: dict[str, Any], info: dict[str, Any], features: Any, claimed: dict[str, Any]
+    folder: Path,
+    name: str,
+    config: dict[str, Any],
+    info: dict[str, Any],
+    expected: pa.Schema | None,
+    claimed: dict[str, Any],
+    tree: Tree,
 ) -> Iterator[Issue]:
     where = {"file": "README.md"}
     patterns = {d.get("split"): d.get("path") for d in config.get("data_files", []) if isinstance(d, dict)}
@@ -213,7 +428,14 @@ def _check_config(
             "card-mismatch", f"{name}: the card's splits {sorted(map(str, patterns))} are not the manifest's", **where
         )
     for split, pattern in patterns.items():
-        matched = sorted(p.relative_to(folder).as_posix() for p in folder.glob(str(pattern))) if pattern else []
+        if safe_pattern(pattern) is None:
+            yield issue(
+                "card-mismatch",
+                f"{name}/{split}: data_files pattern {pattern!r} is not a relative path inside the release",
+                **where,
+            )
+            continue
+        matched = _matches(pattern, tree)
         if split in claimed and matched != sorted(claimed[split]["files"]):
             yield issue(
                 "card-mismatch", f"{name}/{split}: {pattern!r} matches {matched}, not the manifest's files", **where
@@ -227,17 +449,15 @@ def _check_config(
                 f"{name}/{split}: the card declares {got.get('num_examples')} rows, the manifest {entry['num_examples']}",
                 **where,
             )
-    if features is None:
+    if expected is None:
         return
-    expected = features.arrow_schema
     for entry in claimed.values():
         for file in entry["files"]:
-            path = folder / file
-            if not path.is_file():
+            if file not in tree.files:
                 continue
             try:
-                actual = pq.read_schema(path)
-            except (pa.ArrowInvalid, OSError):
+                actual = pq.read_schema(folder / file)
+            except _READ_ERRORS:
                 continue  # reported by check_parquet
             yield from _compare_columns(file, expected, actual)
 
@@ -266,6 +486,9 @@ def _compare_columns(file: str, expected: pa.Schema, actual: pa.Schema) -> Itera
 
 # --- the Parquet files -----------------------------------------------------------------------------
 
+#: What reading untrusted Parquet with pyarrow may raise besides ArrowException.
+_READ_ERRORS = (pa.ArrowException, OSError, KeyError, IndexError, TypeError, ValueError, OverflowError)
+
 
 def _tables(folder: Path, files: list[str]) -> Iterator[tuple[str, pa.Table]]:
     for name in files:
@@ -274,22 +497,39 @@ def _tables(folder: Path, files: list[str]) -> Iterator[tuple[str, pa.Table]]:
             yield name, handle.read_row_group(i)
 
 
-def check_parquet(folder: Path, manifest: Manifest, readable: set[str]) -> Iterator[Issue]:
+def check_parquet(folder: Path, manifest: Manifest, readable: set[str], seen: _Seen | None = None) -> Iterator[Issue]:
     """Each file reads and carries the manifest's versions; the rows give its counts and hashes."""
+    from newsfacts.release.features import arrow_schema
+
+    seen = seen if seen is not None else _Seen()
     claimed = manifest.content["configs"]
     hashes = []
     for config, splits in claimed.items():
         for split, entry in splits.items():
             files = [f for f in entry["files"] if f in readable]
             digest, rows, broken = None, 0, False
+            schema = None
             for file in files:
                 try:
-                    schema = pq.read_schema(folder / file)
-                except (pa.ArrowException, OSError) as exc:
+                    found = pq.read_schema(folder / file)
+                except _READ_ERRORS as exc:
                     yield issue("parquet-unreadable", f"cannot read {file}: {exc}", file=file)
                     broken = True
                     continue
-                yield from _check_versions(file, schema, manifest, config)
+                if schema is not None and not found.remove_metadata().equals(schema.remove_metadata()):
+                    yield issue(
+                        "parquet-unreadable", f"{file}'s columns differ from its split's other files", file=file
+                    )
+                    broken = True
+                schema = schema or found
+                yield from _check_versions(file, found, manifest, config)
+                if _features_metadata(found) != _features_metadata(arrow_schema(config)):
+                    yield issue(
+                        "features-metadata-mismatch",
+                        f"{file}'s `huggingface` features metadata is not the {config} config's",
+                        file=file,
+                    )
+                    broken = True
             if broken or len(files) != len(entry["files"]):
                 continue
             try:
@@ -301,9 +541,10 @@ def check_parquet(folder: Path, manifest: Manifest, readable: set[str]) -> Itera
                 if hasher is None:  # no row group at all
                     hasher = ContentHash(pq.read_schema(folder / files[0]))
                 digest = hasher.hexdigest()
-            except (pa.ArrowException, OSError, TypeError) as exc:
+            except _READ_ERRORS as exc:
                 yield issue("parquet-unreadable", f"cannot read the rows of {config}/{split}: {exc}", file=files[0])
                 continue
+            seen.hashes[config, split] = digest
             if rows != entry["num_examples"]:
                 yield issue(
                     "row-count-mismatch",
@@ -317,11 +558,20 @@ def check_parquet(folder: Path, manifest: Manifest, readable: set[str]) -> Itera
         yield issue("content-hash-mismatch", "the manifest's content_sha256 is not the hash of its configs' hashes")
 
 
+def _features_metadata(schema: pa.Schema) -> Any:
+    try:
+        return json.loads((schema.metadata or {}).get(b"huggingface", b"null"))
+    except (ValueError, RecursionError):
+        return None
+
+
 def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: str) -> Iterator[Issue]:
     raw = (schema.metadata or {}).get(b"newsfacts")
     try:
         stated = json.loads(raw) if raw else {}
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
+        stated = {}
+    if not isinstance(stated, dict):
         stated = {}
     for key, want in (
         ("dataset_version", manifest.content["dataset_version"]),
@@ -337,7 +587,9 @@ def _check_versions(file: str, schema: pa.Schema, manifest: Manifest, config: st
 # --- views and documents ------------------------------------------------------------------------------
 
 
-def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) -> Iterator[Issue]:
+def check_views_and_documents(
+    folder: Path, manifest: Manifest, report: Report, seen: _Seen | None = None
+) -> Iterator[Issue]:
     """The annotation configs and ``ner`` against the documents; the documents against the schema.
 
     A document whose text the release withholds (the manifest lists it) is validated without its
@@ -347,7 +599,9 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
 
     plan = conversion_plan()
     claimed = manifest.content["configs"]
-    validate = _document_validator(folder / "schema" / "document.schema.json")
+    seen = seen if seen is not None else _Seen()
+    validate = _document_validator()
+    seen.documents_read = True
     for split, entry in claimed.get("documents", {}).items():
         hashers = {c: ContentHash(plan.schemas[c]) for c in [*LAYERS, "ner"] if split in claimed.get(c, {})}
         rows: dict[str, int] = {}
@@ -358,6 +612,7 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
                     row = rows[file] = rows.get(file, -1) + 1
                     report.documents += 1
                     held = manifest.withholds(doc.get("doc_id"))
+                    seen.texts_missing += doc.get("text") is None
                     if held:
                         withheld.add(doc["doc_id"])
                     for found in [*_withholding(doc, held), *validate(doc, held)]:
@@ -368,12 +623,16 @@ def check_views_and_documents(folder: Path, manifest: Manifest, report: Report) 
                             message=f"document {doc.get('doc_id')!r}: {found.message}",
                             pointer=f"/{row}{found.pointer or ''}",
                         )
-        except (pa.ArrowException, KeyError, IndexError, TypeError, ValueError) as exc:
+        except _READ_ERRORS as exc:
+            seen.documents_read = False
             yield issue("view-mismatch", f"documents/{split}: cannot derive the other configs: {exc}")
             continue
         for config, hasher in hashers.items():
             if config == "ner" and withheld:
-                expected = _shipped_ner_hash(folder, claimed["ner"][split]["files"], withheld, plan)
+                try:
+                    expected = _shipped_ner_hash(folder, claimed["ner"][split]["files"], withheld, plan)
+                except _READ_ERRORS:
+                    expected = None
             else:
                 expected = claimed[config][split].get("content_sha256")
             if hasher.hexdigest() != expected:
@@ -448,30 +707,18 @@ def _leaf(table: pa.Table, path: tuple[str, ...]) -> pa.Array:
     return array.drop_null()
 
 
-def _document_validator(schema_path: Path):
-    import jsonschema
-    import jsonschema_rs
-
+def _document_validator():
+    """Validate a document against the package's schema (never the release's copy): the schema
+    and semantic checks of ``validate``; for a withheld text, those that do not need the text."""
     from newsfacts.contract.checks import check_document, duplicate_checks, id_checks, interval_checks, reference_checks
-    from newsfacts.contract.validate import validate_document
-
-    try:
-        schema = json.loads(schema_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        schema = None  # the missing or changed copy is reported by the file checks
-    fast = jsonschema_rs.validator_for(schema) if schema else None
-    detailed = jsonschema.Draft202012Validator(schema) if schema else None
+    from newsfacts.contract.validate import document_schema_issues
 
     def validate(doc: dict[str, Any], withheld: bool) -> list[Issue]:
         if withheld:
             doc = _with_placeholders(doc)
-        if fast is None:
-            return validate_document(doc) if not withheld else []
-        if not fast.is_valid(doc):
-            return [
-                issue("schema-violation", f"{e.message} ({e.validator})", pointer=pointer(*e.absolute_path))
-                for e in detailed.iter_errors(doc)
-            ]
+        found = document_schema_issues(doc)
+        if found:
+            return found
         if not withheld:
             return list(check_document(doc))
         found = [*id_checks(doc), *reference_checks(doc), *interval_checks(doc), *duplicate_checks(doc)]

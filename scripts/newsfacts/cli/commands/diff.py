@@ -16,9 +16,13 @@ def diff(
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
 ) -> None:
     """Report, per document and layer, the annotations added (+), removed (-) and changed (~)
-    between two versions — the release notes' numbers. Annotations are matched by id."""
+    between two versions — the release notes' numbers. Annotations are matched by id.
+
+    Exit 1 naming a document a diff cannot compare (no doc_id, an annotation without id), 2 when a
+    side cannot be read.
+    """
     from newsfacts.contract.sources import SourceError
-    from newsfacts.docs.diff import diff_folders, render_text
+    from newsfacts.docs.diff import UnusableDocuments, diff_folders, render_text
 
     for path in (old, new):
         if not path.is_dir():
@@ -29,6 +33,10 @@ def diff(
         for problem in exc.issues:
             typer.echo(problem.render(), err=True)
         raise typer.Exit(2) from None
+    except UnusableDocuments as exc:
+        for problem in exc.issues:
+            typer.echo(problem.render(), err=True)
+        raise typer.Exit(1) from None
     if fmt is OutputFormat.json:
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -27,6 +27,7 @@ def render(
 
     from newsfacts.contract.documents import write_atomic
     from newsfacts.contract.sources import SourceError, load_documents
+    from newsfacts.contract.sources import annotation_set as set_of
     from newsfacts.contract.validate import validate_document
     from newsfacts.research.render import render_html
 
@@ -37,14 +38,15 @@ def render(
         raise typer.Exit(EXIT_USAGE)
     try:
         docs = load_documents(source)
-    except SourceError as exc:
+    except SourceError as exc:  # unreadable (exit 2) or not JSON documents (invalid data: exit 1)
         for problem in exc.issues:
             typer.echo(problem.render(), err=True)
-        raise typer.Exit(EXIT_USAGE) from None
+        fatal = any(problem.severity == "fatal" for problem in exc.issues)
+        raise typer.Exit(EXIT_USAGE if fatal else EXIT_INVALID) from None
     if source is path and len(docs) == 1:
         found = docs[0]
     else:
-        wanted = [d for d in docs if d.get("annotation", {}).get("set") == annotation_set]
+        wanted = [d for d in docs if set_of(d) == annotation_set]
         found = next((d for d in wanted if d.get("doc_id") == doc or source is path), None)
     if found is None:
         typer.echo(f"{doc}: [path-not-found] no document {doc!r} (set {annotation_set!r}) in {source}", err=True)

@@ -15,7 +15,9 @@ def verify(
 ) -> None:
     """Prove a release folder intact: files, card, Parquet, counts, content hashes, annotations.
 
-    Exit 0 when intact, 1 naming each problem, 2 when there is no release to check.
+    Nothing the release states is trusted: its documents are validated against this package's
+    schema, and the last lines say whether its rows are an official version (official: yes / no /
+    unknown version). Exit 0 when intact, 1 naming each problem, 2 when there is no release to check.
     """
     from newsfacts.release.verify import verify_release
 
