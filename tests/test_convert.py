@@ -318,3 +318,25 @@ def test_converted_predictions_validate_against_the_gold(tmp_path, minimal_doc):
     result = runner.invoke(app, ["validate", str(pred), "--against", str(gold)])
     assert result.exit_code == 0, result.output
     assert Path(pred).read_text().count("\n") == 1
+
+
+@pytest.mark.parametrize("bad", ["latin1", "fifo"])
+def test_cli_convert_bio_folder_refuses_unreadable_files(tmp_path, minimal_doc, bad):
+    """A .conll file that is not UTF-8, or not a regular file (a FIFO would block its reader),
+    is a coded issue naming it: never a traceback, never a hang."""
+    import os
+
+    gold = tmp_path / "gold.json"
+    gold.write_text(dump_document(minimal_doc), encoding="utf-8")
+    folder = tmp_path / "conll"
+    folder.mkdir()
+    target = folder / f"{minimal_doc['doc_id']}.conll"
+    if bad == "fifo":
+        os.mkfifo(target)
+    else:
+        target.write_bytes("Caf\xe9 O\n".encode("latin-1"))
+    result = runner.invoke(
+        app, ["convert", "bio", str(folder), "--gold", str(gold), "--out", str(tmp_path / "p.jsonl")]
+    )
+    assert result.exit_code in (1, 2) and "[unreadable-file]" in result.output, result.output
+    assert "Traceback" not in result.output and not (tmp_path / "p.jsonl").exists()

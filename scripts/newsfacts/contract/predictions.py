@@ -30,11 +30,10 @@ ROLES = ("source", "cue", "content")
 
 @cache
 def _fast() -> Any:
-    import jsonschema_rs
-
     from newsfacts.contract.prediction_schema import prediction_schema
+    from newsfacts.contract.schema import fast_validator
 
-    return jsonschema_rs.validator_for(prediction_schema())
+    return fast_validator(prediction_schema())
 
 
 @cache

@@ -31,6 +31,9 @@ from newsfacts.contract.report import Issue, Report
 
 FORMATS = ("hf", "spacy", "bio", "rows")
 
+#: A CoNLL file of predictions larger than this is refused (its tokens are held while converting).
+MAX_CONLL_BYTES = 256 * 2**20
+
 
 @dataclass
 class Converted:
@@ -114,6 +117,7 @@ def convert_paths(
 
     results: list[tuple[dict[str, Any], list[Issue]]] = []
     if fmt == "bio" and src.is_dir():
+        from newsfacts.contract.reading import read_regular
         from newsfacts.exchange.conll import read_conll
         from newsfacts.release.ner import ner_rows
 
@@ -121,7 +125,11 @@ def convert_paths(
             doc = text_of(file.stem, None, "")
             if doc is None:
                 continue
-            sentences = read_conll(file.read_text(encoding="utf-8"))
+            try:
+                sentences = read_conll(read_regular(file, MAX_CONLL_BYTES).decode("utf-8"))
+            except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+                report.issues.append(issue("unreadable-file", f"cannot read {file}: {exc}", file=str(file)))
+                continue
             rows = list(ner_rows(doc))
             mismatched = [
                 n
