@@ -635,9 +635,13 @@ def check_out(out: Path) -> Issue | None:
 
 
 def repo_root_for(corpus: Path) -> Path:
-    """The checkout whose schema/, DATASHEET.md and CITATION.cff a release ships."""
+    """The folder whose DATASHEET.md and CHANGELOG.md a release ships: the checkout ``corpus``
+    is in, else the package's own copies (a wheel's ``newsfacts/_docs``, or this checkout)."""
     parent = corpus.resolve().parent
-    return parent if (parent / "schema").is_dir() else schema_dir().resolve().parent
+    if (parent / "DATASHEET.md").is_file() and (parent / "schema").is_dir():
+        return parent
+    packaged = Path(__file__).resolve().parent.parent / "_docs"
+    return packaged if (packaged / "DATASHEET.md").is_file() else schema_dir().resolve().parent
 
 
 def build_release(

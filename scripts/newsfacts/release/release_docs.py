@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from newsfacts.contract.schema import schema_dir
 from newsfacts.release.card import card_body
 from newsfacts.release.croissant import croissant
 
@@ -88,7 +89,8 @@ def write_release_docs(
     datasheet = fill(datasheet, generated_blocks(folder, metadata, configs))
     # Contents only (copyfile, not copy2): the release's files take the usual modes, not
     # whatever permissions or timestamps the working tree's copies happen to have.
-    shutil.copytree(repo_root / "schema", folder / "schema", dirs_exist_ok=True, copy_function=shutil.copyfile)
+    # The package's own schemas (verify requires a release's schema/ to be exactly these).
+    shutil.copytree(schema_dir(), folder / "schema", dirs_exist_ok=True, copy_function=shutil.copyfile)
     for name in SHIPPED:
         if (repo_root / name).is_file():
             shutil.copyfile(repo_root / name, folder / name)
