@@ -41,9 +41,12 @@ def full_release(tmp_path_factory) -> Path:
 
 
 def test_the_corpus_release_verifies(release: Path, full_release: Path) -> None:
-    for folder in (release, full_release):
+    """Both forms verify, and are the official 1.1.0 rows the package records (a change to the
+    gold after release would make the build refuse: released-version-changed)."""
+    for folder, form in ((release, "licensed"), (full_release, "all")):
         report = verify_release(folder)
         assert report.valid, [i.render() for i in report.issues]
+        assert report.official is not None and (report.official.answer, report.official.form) == ("yes", form)
 
 
 def test_only_the_seed_text_is_withheld(release: Path) -> None:
