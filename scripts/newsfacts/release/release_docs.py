@@ -118,11 +118,13 @@ def licenses_md(folder: Path, configs: dict[str, Any], metadata: dict[str, Any],
     ``documents`` config."""
     import pyarrow.parquet as pq
 
-    columns = ["doc_id", "split", "title", "source", "text_license"]
+    columns = ["doc_id", "title", "source.url.value", "text_license.value", "text_license.status", "text_license.note"]
     rows = []
-    for entry in configs.get("documents", {}).values():
+    for split, entry in configs.get("documents", {}).items():
         for name in entry["files"]:
-            rows += pq.read_table(folder / name, columns=columns).to_pylist()
+            handle = pq.ParquetFile(folder / name)
+            for group in range(handle.num_row_groups):
+                rows += [{**r, "split": split} for r in handle.read_row_group(group, columns=columns).to_pylist()]
     out = [
         "# Licences\n\n",
         f"- **Annotations**: `{metadata['annotation_license']}`.\n",

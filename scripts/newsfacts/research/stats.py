@@ -51,8 +51,8 @@ def count_tokens(text: str) -> int:
     return sum(1 for _ in TOKEN_PATTERN.finditer(text))
 
 
-def _counts(values: list[str], allowed: list[str]) -> dict[str, int]:
-    found = Counter(values)
+def _counts(values: list[str] | Counter[str], allowed: list[str]) -> dict[str, int]:
+    found = values if isinstance(values, Counter) else Counter(values)
     out = {label: found.get(label, 0) for label in allowed}
     for label in sorted(set(found) - set(allowed)):  # not in the schema: still counted, never hidden
         out[label] = found[label]
@@ -134,7 +134,7 @@ def stats_shape(
     splits: dict[str, int],
     annotation_sets: dict[str, int],
     layers: dict[str, int],
-    values: dict[str, list[str]],
+    values: dict[str, list[str]] | dict[str, Counter[str]],
     attributed: int,
     with_speaker: int,
     in_quotes: int,
