@@ -376,6 +376,8 @@ def _may_repeat_a_key(data: bytes, doc: Any) -> bool:
         again = orjson.dumps(doc)
     except (TypeError, orjson.JSONEncodeError):
         return True
+    if data.startswith(again) and not data[len(again) :].strip():
+        return False  # the record is its own compact form (JSONL as orjson writes it): no key was dropped
     if data.count(b'":') != again.count(b'":'):
         return True
     return _SPACED_KEY_END.search(data) is not None  # ``"k" :`` keys could hide as many repeats
