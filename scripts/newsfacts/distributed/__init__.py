@@ -37,7 +37,7 @@ def validate(
     """``newsfacts.validate`` on a Dask cluster: the same report, issue for issue."""
     from newsfacts.distributed.cluster import ClusterError, connect
     from newsfacts.distributed.shards import BLOCKSIZE
-    from newsfacts.distributed.validate import validate as run
+    from newsfacts.distributed.validation import validate as run
 
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]

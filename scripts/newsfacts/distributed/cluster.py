@@ -100,6 +100,8 @@ def connect(scheduler: str | Any) -> Iterator[Any]:
     if spec.local:
         yield from _local(spec)
         return
+    if spec.scheduler_file is not None and not os.path.isfile(spec.scheduler_file):  # Dask would wait for it
+        raise ClusterError(issue("scheduler-unreachable", f"no such scheduler file: {spec.scheduler_file}"))
     try:
         if spec.scheduler_file is not None:
             client = Client(scheduler_file=spec.scheduler_file, timeout=CONNECT_TIMEOUT)
@@ -125,7 +127,9 @@ def _local(spec: Scheduler) -> Iterator[Any]:
             n_workers=local_workers(spec.workers),
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            host="127.0.0.1",  # loopback only: a local cluster serves no one else
+            dashboard_address="127.0.0.1:0",
+            worker_dashboard_address="127.0.0.1:0",
             silence_logs=quiet,
         ) as cluster,
         Client(cluster) as client,

@@ -120,7 +120,7 @@ def _remote(url: str) -> tuple[list[Shard], list[Issue]]:
                     problems.append(issue("no-documents", f"no .json or .jsonl files under {where}", file=where))
                 found.extend(inside)
             elif PurePosixPath(name).suffix in SUFFIXES:
-                where = fs.unstrip_protocol(name)
+                where = url if name == path else fs.unstrip_protocol(name)  # named: as the user spelt it
                 found.append(Shard(where, where, int(info.get("size") or 0)))
             elif name == path:  # named, not matched by a glob
                 problems.append(issue("unsupported-file", f"not a .json or .jsonl file: {url}", file=url))
