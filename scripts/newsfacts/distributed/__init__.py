@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsfacts.contract.report import Report
 
-__all__ = ["validate"]
+if TYPE_CHECKING:
+    from newsfacts.scoring.stream import Run
+
+__all__ = ["score", "validate"]
 
 
 def validate(
@@ -46,3 +49,38 @@ def validate(
             return run(list(paths), client, seeds=seeds, blocksize=blocksize or BLOCKSIZE)
     except ClusterError as exc:
         return Report(issues=[exc.issue])
+
+
+def score(
+    gold: str | os.PathLike[str],
+    pred: str | os.PathLike[str],
+    *,
+    scheduler: Any = "local",
+    layers: Iterable[str] | None = None,
+    gold_set: str | None = None,
+    pred_set: str | None = None,
+    blocksize: int | None = None,
+) -> Run:
+    """``newsfacts.scoring.stream.score_paths`` on a Dask cluster: the same figures (to float
+    rounding) and issues. GOLD and PRED: files, folders, globs or fsspec URLs of .json/.jsonl.
+    Raises ValueError for an unknown layer, as ``score_paths`` does."""
+    from newsfacts.distributed.cluster import ClusterError, connect
+    from newsfacts.distributed.scoring import score as run_score
+    from newsfacts.distributed.shards import BLOCKSIZE
+    from newsfacts.scoring.scorer import check_layers
+    from newsfacts.scoring.stream import Run
+
+    chosen = check_layers(layers)
+    try:
+        with connect(scheduler) as client:
+            return run_score(
+                gold,
+                pred,
+                client,
+                layers=chosen,
+                gold_set=gold_set,
+                pred_set=pred_set,
+                blocksize=blocksize or BLOCKSIZE,
+            )
+    except ClusterError as exc:
+        return Run(gold_issues=[exc.issue])

@@ -68,6 +68,7 @@ class Recheck:
     line: int
     single: bool
     found: list[Issue]
+    prediction: bool = False  # checked as a prediction without gold, not as a document
 
 
 def check_part(part: Part) -> tuple[PartSummary, list[Issue | Recheck], Any]:
@@ -115,7 +116,13 @@ def finish_part(part: Part, entries: list[Issue | Recheck], offsets: list[int]) 
                 handle = open_binary(part.shard.url)
             handle.seek(entry.offset)
             data = handle.read(entry.length)
-            out.extend(validate_record(Record(part.shard.name, entry.line + offset, data, entry.single))[0])
+            record = Record(part.shard.name, entry.line + offset, data, entry.single)
+            if entry.prediction:
+                from newsfacts.contract.predictions import check_prediction_record
+
+                out.extend(check_prediction_record(record, None)[0])
+            else:
+                out.extend(validate_record(record)[0])
     finally:
         if handle is not None:
             handle.close()
