@@ -160,6 +160,12 @@ CODES: dict[str, Code] = {
         "ingest", "error", "Seed articles are UTF-8 text; convert the file (e.g. iconv -t UTF-8) and ingest again."
     ),
     "seed-empty": Code("ingest", "error", "The seed holds no article text after normalisation; check the file."),
+    "article-malformed": Code(
+        "ingest",
+        "error",
+        "Each line of a .jsonl shard of articles (suggest --scheduler) is a JSON object with a string "
+        "`doc_id` (the draft's doc_id) and a string `text` (the raw article).",
+    ),
     "seed-outside-seeds": Code(
         "ingest",
         "error",

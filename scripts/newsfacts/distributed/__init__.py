@@ -27,7 +27,7 @@ from newsfacts.contract.report import Report
 if TYPE_CHECKING:
     from newsfacts.scoring.stream import Run
 
-__all__ = ["score", "validate"]
+__all__ = ["score", "suggest", "validate"]
 
 
 def validate(
@@ -84,3 +84,29 @@ def score(
             )
     except ClusterError as exc:
         return Run(gold_issues=[exc.issue])
+
+
+def suggest(
+    paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
+    *,
+    scheduler: Any = "local",
+    out: str | os.PathLike[str] | None = None,
+    provenance: dict[str, Any] | None = None,
+) -> Report:
+    """``newsfacts suggest`` over many articles on a Dask cluster: one output shard per input shard
+    (see ``newsfacts.distributed.drafting``). The report's ``documents`` are the drafts written."""
+    from newsfacts.distributed.cluster import ClusterError, connect
+    from newsfacts.distributed.drafting import suggest as run_suggest
+
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    try:
+        with connect(scheduler) as client:
+            return run_suggest(
+                [os.fspath(p) for p in paths],
+                client,
+                out=os.fspath(out) if out is not None else None,
+                provenance=provenance,
+            )
+    except ClusterError as exc:
+        return Report(issues=[exc.issue])

@@ -146,6 +146,67 @@ def _folder(fs, folder: str) -> list[Shard]:
     return found
 
 
+def find_files(
+    paths: Iterable[str | os.PathLike[str]], suffixes: tuple[str, ...], skip: tuple[str, ...] = ()
+) -> tuple[list[Shard], list[Issue]]:
+    """Files with one of ``suffixes`` (names ending in one of ``skip`` passed over) named by
+    ``paths``: files, folders (searched recursively, hidden entries skipped), globs or fsspec URLs
+    of any of these; local files are named as given."""
+    import fsspec.core
+
+    shards: list[Shard] = []
+    problems: list[Issue] = []
+    seen: set[str] = set()
+    for raw in paths:
+        text = os.fspath(raw)
+        try:
+            fs, path = fsspec.core.url_to_fs(text)
+        except (ImportError, ValueError) as exc:
+            problems.append(issue("filesystem-unavailable", f"cannot open {text}: {exc}", file=text))
+            continue
+        local = not is_url(text)
+        try:
+            if any(c in path for c in _MAGIC):
+                entries = fs.glob(path, detail=True)
+                if not entries:
+                    problems.append(issue("path-not-found", f"no file matches {text}", file=text))
+            else:
+                entries = {path: fs.info(path)}
+        except FileNotFoundError:
+            problems.append(issue("path-not-found", f"no such file or folder: {text}", file=text))
+            continue
+        except OSError as exc:
+            problems.append(issue("unreadable-file", f"cannot list {text}: {exc.strerror or exc}", file=text))
+            continue
+        for name, info in sorted(entries.items()):
+            if info.get("type") == "directory":
+                found = [
+                    (inner, inner_info)
+                    for inner, inner_info in sorted(fs.find(name, detail=True).items())
+                    if not any(part.startswith(".") for part in PurePosixPath(inner[len(name) :]).parts)
+                ]
+            else:
+                found = [(name, info)]
+            for inner, inner_info in found:
+                if not inner.endswith(suffixes) or inner.endswith(skip):
+                    if inner == path:
+                        problems.append(
+                            issue("unsupported-file", f"not a {' or '.join(suffixes)} file: {text}", file=text)
+                        )
+                    continue
+                if inner == path:
+                    shown = text
+                elif local:
+                    shown = os.path.relpath(inner) if not os.path.isabs(text) else inner
+                else:
+                    shown = fs.unstrip_protocol(inner)
+                url = inner if local else fs.unstrip_protocol(inner)
+                if url not in seen:
+                    seen.add(url)
+                    shards.append(Shard(shown, url, int(inner_info.get("size") or 0)))
+    return shards, problems
+
+
 def split(shards: Iterable[Shard], blocksize: int = BLOCKSIZE) -> list[Part]:
     """The parts of ``shards`` in order: a ``.jsonl`` shard in ranges of ``blocksize`` bytes
     (one part when it is empty), a ``.json`` shard whole."""

@@ -12,11 +12,27 @@ from newsfacts.contract.report import EXIT_INVALID, EXIT_USAGE
 
 @app.command()
 def suggest(
-    seed: Annotated[Path, typer.Argument(help="A raw seed article (UTF-8 text).")],
-    out: Annotated[Path | None, typer.Option(help="Write the draft here (default: standard output).")] = None,
+    seed: Annotated[
+        str,
+        typer.Argument(
+            help="A raw seed article (UTF-8 text). With --scheduler: seed files (.txt) and .jsonl shards of "
+            "articles ({doc_id, text} per line) — a file, folder, glob or fsspec URL."
+        ),
+    ],
+    out: Annotated[
+        str | None,
+        typer.Option(
+            help="Write the draft here (default: standard output). With --scheduler: a folder or URL for the "
+            "output shards (default: beside each input, as NAME.suggest.json/.jsonl)."
+        ),
+    ] = None,
     corpus: Annotated[
         Path, typer.Option(help="Corpus folder whose provenance.json fills the document fields, if present.")
     ] = Path("corpus"),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Draft on a Dask cluster: local[:N] or a scheduler's address. Needs the dask extra."),
+    ] = None,
 ) -> None:
     """Draft an annotation file for a new article: numeric facts and quotes, as machine suggestions.
 
@@ -26,6 +42,9 @@ def suggest(
     from newsfacts.contract.validate import validate_document
     from newsfacts.research.suggest import suggest_document
 
+    if scheduler is not None:
+        _on_cluster(seed, out, corpus, scheduler)
+    seed = Path(seed)
     try:
         raw = seed.read_bytes()
     except OSError as exc:
@@ -52,9 +71,24 @@ def suggest(
         typer.echo(content, nl=False)
     else:
         try:
-            write_atomic(out, content)
+            write_atomic(Path(out), content)
         except OSError as exc:
             typer.echo(f"error: cannot write {out}: {exc.strerror or exc}", err=True)
             raise typer.Exit(EXIT_USAGE) from None
         typer.echo(f"draft: {out} ({len(doc['numeric_facts'])} numeric facts, {len(doc['quotes'])} quotes)", err=True)
     raise typer.Exit(EXIT_INVALID if issues else 0)
+
+
+def _on_cluster(seeds: str, out: str | None, corpus: Path, scheduler: str) -> None:
+    from newsfacts.cli.app import OutputFormat, emit_report
+    from newsfacts.distributed import suggest as suggest_on_cluster
+
+    provenance_path = corpus / "provenance.json"
+    try:
+        provenance = json.loads(provenance_path.read_text(encoding="utf-8")) if provenance_path.is_file() else {}
+    except (OSError, ValueError) as exc:
+        typer.echo(f"error: cannot read {provenance_path}: {exc}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
+    report = suggest_on_cluster(seeds, scheduler=scheduler, out=out, provenance=provenance)
+    typer.echo(f"drafts: {report.documents} from {report.files} input shard(s)", err=True)
+    emit_report(report, OutputFormat.text)
