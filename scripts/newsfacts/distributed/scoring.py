@@ -25,8 +25,9 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -36,6 +37,7 @@ from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue
 from newsfacts.contract.sources import is_release
 from newsfacts.contract.validate import check_record
+from newsfacts.distributed.cluster import buckets
 from newsfacts.distributed.faults import maybe_die
 from newsfacts.distributed.ranges import PartRead, open_binary, read_part, shard_offsets
 from newsfacts.distributed.shards import BLOCKSIZE, Part, find_shards, is_url, split
@@ -207,14 +209,30 @@ def pair_part(
     result = PairResult(Scorer(layers))
     if not len(frame):
         return result
-    frame = frame.sort_values(["doc_id", "side", "part", "line"], kind="stable")
+    rows = sorted(
+        _Row(*values) for values in zip(*(frame[name].tolist() for name in KEY_COLUMNS), strict=True)
+    )  # by doc_id, side, part, line: each doc_id's records together, in file order
     reader = _Reader()
     try:
-        for doc_id, rows in frame.groupby("doc_id", sort=False):
-            _pair(doc_id, list(rows.itertuples(index=False)), gold, pred, chosen, gold_name, reader, result)
+        for doc_id, group in groupby(rows, key=lambda row: row.doc_id):
+            _pair(doc_id, list(group), gold, pred, chosen, gold_name, reader, result)
     finally:
         reader.close()
     return result
+
+
+class _Row(NamedTuple):
+    """One key row, its fields in the order that sorts a partition (``KEY_COLUMNS``)."""
+
+    doc_id: str
+    side: int
+    part: int
+    line: int
+    offset: int
+    length: int
+    single: bool
+    valid: bool
+    annotation_set: Any
 
 
 def _record(row: Any, table: Table, reader: _Reader) -> Record:
@@ -386,8 +404,7 @@ def _run(
         dask.delayed(finish_part, pure=False)(p, q[1], pred_offsets) for p, q in zip(pred_parts, preds, strict=True)
     ]
     keys = dd.from_delayed([g[2] for g in golds] + [p[2] for p in preds], meta=key_meta(), verify_meta=False)
-    count = len(gold_parts) + len(pred_parts)
-    shuffled = keys.shuffle(on="doc_id", npartitions=max(1, (count + 7) // 8))
+    shuffled = keys.shuffle(on="doc_id", npartitions=buckets(client, len(gold_parts) + len(pred_parts)))
     pairs = [
         dask.delayed(pair_part, pure=False)(frame, gold_table, pred_table, chosen, layers, gold_name)
         for frame in shuffled.to_delayed()
