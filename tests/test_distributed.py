@@ -148,3 +148,20 @@ def test_dask_is_imported_only_when_asked_for() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_task_that_keeps_killing_workers_is_a_coded_issue(
+    messy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    need_dask()
+    import dask
+    from newsfacts.distributed.faults import FAULT_ENV
+
+    token = tmp_path / "kill-one-worker"
+    token.write_text("armed")
+    monkeypatch.setenv(FAULT_ENV, str(token))
+    # Dask gives up on a task after allowed-failures deaths of its workers (3 by default; 0 here)
+    with deadline(), dask.config.set({"distributed.scheduler.allowed-failures": 0}), local_cluster(2) as own:
+        report = distributed.validate([messy], scheduler=own, blocksize=2_000)
+    assert [i.code for i in report.issues] == ["cluster-task-failed"]
+    assert report.exit_code == 2

@@ -148,3 +148,17 @@ def buckets(client: Any, parts: int) -> int:
     slow one does not hold the rest up), whatever the cluster."""
     workers = len(client.scheduler_info().get("workers", {})) or 1
     return max(1, (parts + 7) // 8, 2 * workers)
+
+
+def compute(client: Any, collections: Any) -> Any:
+    """``client.compute`` then ``gather``; a task that killed its workers more often than Dask
+    allows (``KilledWorker``) is ``cluster-task-failed``, a scheduler gone is ``scheduler-unreachable``."""
+    from distributed import KilledWorker
+    from distributed.comm.core import CommClosedError
+
+    try:
+        return client.gather(client.compute(collections))
+    except KilledWorker as exc:
+        raise ClusterError(issue("cluster-task-failed", f"Dask gave up on a task: {exc}")) from None
+    except (CommClosedError, OSError) as exc:
+        raise ClusterError(issue("scheduler-unreachable", f"lost the Dask scheduler: {exc}")) from None

@@ -32,6 +32,7 @@ import orjson
 from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import MAX_RECORD_BYTES, Record, read_handle
 from newsfacts.contract.report import Issue, Report
+from newsfacts.distributed.cluster import compute
 from newsfacts.distributed.faults import maybe_die
 from newsfacts.distributed.ranges import open_binary
 from newsfacts.distributed.shards import Shard, find_files, is_url
@@ -235,7 +236,7 @@ def suggest(paths: list[str], client: Any, *, out: str | None = None, provenance
     import dask
 
     tasks = [dask.delayed(draft_shard, pure=False)(s, o, provenance) for s, o in zip(shards, outputs, strict=True)]
-    for result in client.gather(client.compute(tasks)):
+    for result in compute(client, tasks):
         report.issues.extend(result.issues)
         report.documents += result.drafts
     return report

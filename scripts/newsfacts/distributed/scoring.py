@@ -37,7 +37,7 @@ from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue
 from newsfacts.contract.sources import is_release
 from newsfacts.contract.validate import check_record
-from newsfacts.distributed.cluster import buckets
+from newsfacts.distributed.cluster import buckets, compute
 from newsfacts.distributed.faults import maybe_die
 from newsfacts.distributed.ranges import PartRead, open_binary, read_part, shard_offsets
 from newsfacts.distributed.shards import BLOCKSIZE, Part, find_shards, is_url, split
@@ -409,7 +409,7 @@ def _run(
         dask.delayed(pair_part, pure=False)(frame, gold_table, pred_table, chosen, layers, gold_name)
         for frame in shuffled.to_delayed()
     ]
-    return tuple(client.gather(client.compute([gold_summaries, pred_summaries, gold_found, pred_found, chosen, pairs])))
+    return tuple(compute(client, [gold_summaries, pred_summaries, gold_found, pred_found, chosen, pairs]))
 
 
 def _offsets(table: Table) -> list[int]:

@@ -30,7 +30,7 @@ from newsfacts.contract.locate import line_of_pointer
 from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue, Report
 from newsfacts.contract.validate import DocKey, corpus_checks, validate_record
-from newsfacts.distributed.cluster import buckets
+from newsfacts.distributed.cluster import buckets, compute
 from newsfacts.distributed.faults import maybe_die
 from newsfacts.distributed.ranges import PartRead, absolute, open_binary, read_part, shard_offsets
 from newsfacts.distributed.shards import BLOCKSIZE, Part, Shard, find_shards, split
@@ -236,7 +236,7 @@ def _run(client: Any, parts: list[Part], seeds: str | None) -> tuple[list[PartSu
     keys = dd.from_delayed([c[2] for c in checked], meta=key_meta(), verify_meta=False)
     shuffled = keys.shuffle(on="doc_id", npartitions=buckets(client, len(parts)))
     corpus = [dask.delayed(check_corpus, pure=True)(frame, offsets, seeds) for frame in shuffled.to_delayed()]
-    got_summaries, got_issues, got_corpus = client.gather(client.compute([summaries, issues, corpus]))
+    got_summaries, got_issues, got_corpus = compute(client, [summaries, issues, corpus])
     return got_summaries, got_issues, [pair for chunk in got_corpus for pair in chunk]
 
 
