@@ -165,3 +165,10 @@ def test_a_task_that_keeps_killing_workers_is_a_coded_issue(
         report = distributed.validate([messy], scheduler=own, blocksize=2_000)
     assert [i.code for i in report.issues] == ["cluster-task-failed"]
     assert report.exit_code == 2
+
+
+def test_newsfacts_validate_takes_a_scheduler(client: Any, messy: Path) -> None:
+    import newsfacts
+
+    with deadline():
+        _same(validate_paths([messy]), newsfacts.validate(messy, scheduler=client))
