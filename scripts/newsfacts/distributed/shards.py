@@ -14,7 +14,7 @@ import glob
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
 from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import CORPUS_FILES, SUFFIXES, discover
@@ -219,8 +219,3 @@ def split(shards: Iterable[Shard], blocksize: int = BLOCKSIZE) -> list[Part]:
         for start in range(0, shard.size, blocksize):
             parts.append(Part(len(parts), shard, start, min(start + blocksize, shard.size)))
     return parts
-
-
-def local_path(shard: Shard) -> Path | None:
-    """The shard's path when it is a plain local file (read without fsspec)."""
-    return None if is_url(shard.url) else Path(shard.url)
