@@ -33,6 +33,26 @@ CODES: dict[str, Code] = {
         "fatal",
         "Check that the output's folder exists and is writable and the disk has room; nothing was written.",
     ),
+    # usage and I/O on a cluster (--scheduler, newsfacts.distributed)
+    "dask-not-installed": Code(
+        "io", "fatal", "Install the extra on the driver and the workers: pip install 'newsfacts[dask]'."
+    ),
+    "scheduler-unreachable": Code(
+        "io",
+        "fatal",
+        "Check --scheduler: tcp://HOST:PORT of a running Dask scheduler, a scheduler file (.json), or local[:N].",
+    ),
+    "filesystem-unavailable": Code(
+        "io",
+        "fatal",
+        "fsspec has no filesystem for this URL here: install its package (s3fs, gcsfs, adlfs, …) on the driver and the workers.",
+    ),
+    "cluster-task-failed": Code(
+        "io",
+        "fatal",
+        "A task failed on the cluster after Dask's retries (workers killed again and again: out of memory?); "
+        "see the workers' logs. Nothing was written.",
+    ),
     # 1. bytes
     "empty-file": Code(
         "bytes", "error", "The file is empty: write one JSON document (.json) or one per line (.jsonl)."
@@ -145,6 +165,12 @@ CODES: dict[str, Code] = {
         "ingest", "error", "Seed articles are UTF-8 text; convert the file (e.g. iconv -t UTF-8) and ingest again."
     ),
     "seed-empty": Code("ingest", "error", "The seed holds no article text after normalisation; check the file."),
+    "article-malformed": Code(
+        "ingest",
+        "error",
+        "Each line of a .jsonl shard of articles (suggest --scheduler) is a JSON object with a string "
+        "`doc_id` (the draft's doc_id) and a string `text` (the raw article).",
+    ),
     "seed-outside-seeds": Code(
         "ingest",
         "error",

@@ -277,3 +277,10 @@ def _empty_file(name: str) -> Issue:
 
 def _too_large(name: str, line: int) -> Issue:
     return issue("record-too-large", f"the line is longer than {MAX_RECORD_BYTES // 2**20} MiB", file=name, line=line)
+
+
+def read_handle(handle: Any, name: str, *, jsonl: bool) -> Iterator[Record | Issue]:
+    """The records of an open binary file object (anything with ``read`` and ``readline``: a byte
+    range of a file on a cluster's storage, say), as ``read_records`` reads a file of that kind,
+    with line numbers counted from the handle's first line. ``OSError``s are the caller's."""
+    return _jsonl_records(handle, name) if jsonl else _json_record(handle, name)

@@ -120,7 +120,7 @@ def validate_paths(
         if key is not None:
             keys.append(key)
     report.extend(map(_pointed_line, corpus_checks(keys, Path(seeds) if seeds is not None else None)))
-    report.sets = dict(Counter(k.annotation_set for k in keys))
+    report.sets = dict(sorted(Counter(k.annotation_set for k in keys).items()))
     return report
 
 

@@ -112,6 +112,11 @@ class CorefTally:
         s["ceaf_e", "rd"] += n_key
         s["ceaf_e", "pd"] += n_resp
 
+    def merge(self, other: CorefTally) -> None:
+        """Add ``other``'s sums (micro-averaging: the sums of two sets of documents add up)."""
+        for key, value in other.sums.items():
+            self.sums[key] += value
+
     def result(self) -> dict[str, Any]:
         s = self.sums
         out: dict[str, Any] = {

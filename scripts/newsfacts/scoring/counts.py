@@ -47,6 +47,11 @@ class Tally:
         c[2] += pred
         c[3] += matched
 
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s counts (the tallies of two sets of documents sum to that of both)."""
+        for key, (tp, gold, pred, matched) in other.counts.items():
+            self.add(key, tp, gold, pred, matched)
+
     def get(self, key: tuple) -> dict[str, Any]:
         tp, gold, pred, _ = self.counts.get(key, [0, 0, 0, 0])
         return prf(tp, gold, pred)

@@ -86,6 +86,16 @@ class Scorer:
         self.info["pred"] += 1
         self.info["text_mismatch"].append(gold["doc_id"])
 
+    def merge(self, other: Scorer) -> None:
+        """Add the counts of ``other`` (a Scorer of other documents, same layers): scoring two sets of
+        documents apart and merging gives the figures of scoring them together (up to float rounding)."""
+        self.tally.merge(other.tally)
+        self.coref.merge(other.coref)
+        self.filled |= other.filled
+        self.keyed |= other.keyed
+        for key, value in other.info.items():
+            self.info[key] += value
+
     def _note_layers(self, pred: Doc) -> None:
         for layer in SPAN_LAYERS:
             if layer in pred:

@@ -134,3 +134,26 @@ def bench_score(
         progress=lambda message: typer.echo(message, err=True),
     )
     typer.echo(render(result))
+
+
+@bench_app.command("distributed")
+def bench_distributed(
+    docs: Annotated[int, typer.Option("--docs", min=10, help="Synthetic documents to generate.")] = 100_000,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=2, help="Processes of the --jobs run.")] = 2,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Keep the generated files here (e.g. bench-out/distributed); default: a temp folder."),
+    ] = None,
+    repeat: Annotated[int, typer.Option(min=1, help="Runs per row; the best time counts.")] = 1,
+) -> None:
+    """Validate and score the same documents by one process, --jobs and a LocalCluster of 1 and 2 workers.
+
+    Throughput, CPU seconds and peak RSS of the driver and the workers; the driver's memory on a
+    tenth of the documents. Prints a Markdown table and a verdict per target; progress goes to
+    stderr. Needs the dask extra. (newsfacts.bench.distributed)
+    """
+    from newsfacts.bench.distributed import bench_distributed as run_bench
+    from newsfacts.bench.distributed import render
+
+    result = run_bench(docs, jobs=jobs, out=out, repeat=repeat, progress=lambda message: typer.echo(message, err=True))
+    typer.echo(render(result))

@@ -64,9 +64,9 @@ def _choose(docs: list[dict[str, Any]], name: str | None, default: str | None, o
 
 @app.command()
 def score(
-    gold: Annotated[Path, typer.Argument(help=f"Gold documents: {_SOURCE_HELP}.")],
+    gold: Annotated[str, typer.Argument(help=f"Gold documents: {_SOURCE_HELP}.")],
     pred: Annotated[
-        Path,
+        str,
         typer.Argument(
             help="Predictions: a .json/.jsonl file or a folder of them (see schema/prediction.schema.json)."
         ),
@@ -84,6 +84,13 @@ def score(
         typer.Option(help="Annotation set of GOLD to score against (default: the set of GOLD's first record)."),
     ] = None,
     pred_set: Annotated[str | None, typer.Option(help="Annotation set of PRED to use when PRED holds several.")] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on a Dask cluster: local[:N] or a scheduler's address; GOLD and PRED may then be globs "
+            "or fsspec URLs of .json/.jsonl (not a release folder). Needs the dask extra."
+        ),
+    ] = None,
 ) -> None:
     """Score predictions against gold: precision, recall and F1 per layer and label, streaming.
 
@@ -97,7 +104,12 @@ def score(
 
     chosen = [x.strip() for x in layers.split(",") if x.strip()] if layers else None
     try:
-        run = score_paths(gold, pred, layers=chosen, gold_set=gold_set, pred_set=pred_set)
+        if scheduler is not None:
+            from newsfacts.distributed import score as score_on_cluster
+
+            run = score_on_cluster(gold, pred, scheduler=scheduler, layers=chosen, gold_set=gold_set, pred_set=pred_set)
+        else:
+            run = score_paths(Path(gold), Path(pred), layers=chosen, gold_set=gold_set, pred_set=pred_set)
     except ValueError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(EXIT_USAGE) from None

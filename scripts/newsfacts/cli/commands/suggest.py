@@ -28,19 +28,30 @@ def _seeds(paths: list[Path]) -> tuple[list[Path], list[str]]:
 
 @app.command()
 def suggest(
-    seeds: Annotated[
-        list[Path], typer.Argument(help="Raw seed articles (UTF-8 text), or folders of them (*.txt, recursively).")
+    seed_args: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="SEEDS...",
+            help="Raw seed articles (UTF-8 text), or folders of them (*.txt, recursively). With --scheduler: seed "
+            "files (.txt) and .jsonl shards of articles ({doc_id, text} per line) — files, folders, globs or fsspec URLs.",
+        ),
     ],
-    out: Annotated[
-        Path | None,
+    out_arg: Annotated[
+        str | None,
         typer.Option(
+            "--out",
             help="Write the draft here; with several seeds or a folder, a folder that gets one <doc_id>.json "
-            "per seed (default: standard output, one seed only)."
+            "per seed (default: standard output, one seed only). With --scheduler: a folder or URL for the output "
+            "shards (default: beside each input, as NAME.suggest.json/.jsonl).",
         ),
     ] = None,
     corpus: Annotated[
         Path, typer.Option(help="Corpus folder whose provenance.json fills the document fields, if present.")
     ] = Path("corpus"),
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Draft on a Dask cluster: local[:N] or a scheduler's address. Needs the dask extra."),
+    ] = None,
 ) -> None:
     """Draft annotation files for new articles: numeric facts and quotes, as machine suggestions.
 
@@ -52,6 +63,10 @@ def suggest(
     from newsfacts.progress import byte_progress
     from newsfacts.research.suggest import suggest_document
 
+    if scheduler is not None:
+        _on_cluster(seed_args, out_arg, corpus, scheduler)
+    seeds = [Path(s) for s in seed_args]  # typed str: Path would turn s3://x into s3:/x for the cluster
+    out = Path(out_arg) if out_arg is not None else None
     files, problems = _seeds(seeds)
     for problem in problems:
         typer.echo(problem, err=True)
@@ -136,3 +151,24 @@ def _one(seed, out, many, provenance, seen, suggest_document, validate_document,
         return EXIT_USAGE
     typer.echo(f"draft: {target} ({len(doc['numeric_facts'])} numeric facts, {len(doc['quotes'])} quotes)", err=True)
     return EXIT_INVALID if issues else EXIT_OK
+
+
+def _on_cluster(seeds: list[str], out: str | None, corpus: Path, scheduler: str) -> None:
+    """Draft on a Dask cluster (``newsfacts.distributed``): one output shard per input shard.
+
+    Provenance is loaded here, on the driver, as for a local run; a worker gets it with its task."""
+    from newsfacts.cli.app import OutputFormat, emit_report
+    from newsfacts.corpus.ingest import find_seeds
+    from newsfacts.corpus.provenance import Provenance, ProvenanceError, load_provenance
+    from newsfacts.distributed import suggest as suggest_on_cluster
+
+    local = [Path(s) for s in seeds if "://" not in s]
+    folder = (find_seeds(local[0]) if local else None) or Path("seeds")
+    try:
+        provenance = load_provenance(corpus, folder.resolve())
+    except ProvenanceError as exc:
+        typer.echo(f"note: provenance not applied: {exc.issue.message}", err=True)
+        provenance = Provenance()
+    report = suggest_on_cluster(seeds, scheduler=scheduler, out=out, provenance=provenance)
+    typer.echo(f"drafts: {report.documents} from {report.files} input shard(s)", err=True)
+    emit_report(report, OutputFormat.text)

@@ -10,7 +10,12 @@ from newsfacts.cli.app import OutputFormat, app, emit_report, fail
 
 @app.command()
 def validate(
-    paths: Annotated[list[Path], typer.Argument(help="Documents: .json files, .jsonl files or folders.")],
+    paths: Annotated[
+        list[str],
+        typer.Argument(
+            help="Documents: .json files, .jsonl files or folders (with --scheduler also globs and fsspec URLs)."
+        ),
+    ],
     fmt: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.text,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Processes to use.")] = 1,
     seeds: Annotated[
@@ -27,6 +32,13 @@ def validate(
         str | None,
         typer.Option(help="With --against: the annotation set of the gold (default: that of its first record)."),
     ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Run on a Dask cluster: local[:N] (a LocalCluster of N processes) or a scheduler's address "
+            "(tcp://HOST:PORT, or a scheduler file). Needs the dask extra."
+        ),
+    ] = None,
 ) -> None:
     """Check annotated documents against the schema and the annotation rules.
 
@@ -38,7 +50,13 @@ def validate(
 
         if len(paths) != 1:
             fail("--against checks one prediction file or folder: pass one PATH")
-        emit_report(validate_against(against, paths[0], gold_set=gold_set), fmt)
+        if scheduler is not None:
+            fail("--against does not run on a cluster: use `newsfacts score --scheduler`, which validates PRED too")
+        emit_report(validate_against(against, Path(paths[0]), gold_set=gold_set), fmt)
+    if scheduler is not None:
+        from newsfacts.distributed import validate as validate_on_cluster
+
+        emit_report(validate_on_cluster(paths, scheduler=scheduler, seeds=seeds), fmt)
     from newsfacts.contract.validate import validate_paths
 
-    emit_report(validate_paths(paths, jobs=jobs, seeds=seeds), fmt)
+    emit_report(validate_paths([Path(p) for p in paths], jobs=jobs, seeds=seeds), fmt)
