@@ -275,31 +275,43 @@ def expected_interval(rule: dict[str, Any], fact: dict[str, Any]) -> tuple[float
     return bound(rule["low"], fact["low"]), bound(rule["high"], fact["high"])
 
 
+#: The fields a fact's interval rule is checked against.
+RULE_FIELDS = ("value", "low", "high", "approximation")
+
+
 def interval_checks(doc: Doc) -> Iterator[Issue]:
     rules = interval_rules()
     if all(fact_passes(rules.get(fact["interval_rule"]), fact) for fact in doc["numeric_facts"]):
         return  # the common case, decided without a generator per fact
     for i, fact in enumerate(doc["numeric_facts"]):
-        value, low, high = fact["value"], fact["low"], fact["high"]
-        if (
-            (low is not None and high is not None and low > high)
-            or (value is not None and low is not None and value < low)
-            or (value is not None and high is not None and value > high)
-        ):
-            yield issue(
-                "interval-order",
-                f"low={low}, value={value}, high={high} is not ordered",
-                pointer=pointer("numeric_facts", i),
-            )
-            continue
-        rule = rules.get(fact["interval_rule"])
-        if rule is None:
-            yield issue(
-                "unknown-interval-rule",
-                f"no interval rule {fact['interval_rule']!r}",
-                pointer=pointer("numeric_facts", i, "interval_rule"),
-            )
-            continue
+        yield from fact_interval_issues(fact, i, rules)
+
+
+def fact_interval_issues(fact: dict[str, Any], i: int, rules: dict[str, dict[str, Any]]) -> Iterator[Issue]:
+    """The interval issues of numeric fact ``i``: its bounds out of order, its rule unknown or not
+    what the rule gives. A fact of a prediction may leave fields out: only what it states is checked."""
+    value, low, high = fact.get("value"), fact.get("low"), fact.get("high")
+    if (
+        (low is not None and high is not None and low > high)
+        or (value is not None and low is not None and value < low)
+        or (value is not None and high is not None and value > high)
+    ):
+        yield issue(
+            "interval-order",
+            f"low={low}, value={value}, high={high} is not ordered",
+            pointer=pointer("numeric_facts", i),
+        )
+        return
+    if "interval_rule" not in fact:
+        return
+    rule = rules.get(fact["interval_rule"])
+    if rule is None:
+        yield issue(
+            "unknown-interval-rule",
+            f"no interval rule {fact['interval_rule']!r}",
+            pointer=pointer("numeric_facts", i, "interval_rule"),
+        )
+    elif all(name in fact for name in RULE_FIELDS):
         yield from rule_mismatch(rule, fact, i)
 
 

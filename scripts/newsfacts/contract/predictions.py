@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from newsfacts.contract.checks import fact_passes, rule_mismatch
+from newsfacts.contract.checks import RULE_FIELDS, fact_interval_issues, fact_passes
 from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue, pointer
@@ -235,40 +235,15 @@ def _unknown(kind: str, ref: str, path: Path) -> Issue:
     return issue("unknown-reference", f"no {kind} has id {ref!r}", pointer=pointer(*path))
 
 
-_RULE_FIELDS = ("value", "low", "high", "approximation")
-
-
 def interval_checks(pred: Doc) -> Iterator[Issue]:
     rules = interval_rules()
     facts = pred.get("numeric_facts", ())
-    if all(all(name in f for name in (*_RULE_FIELDS, "interval_rule")) for f in facts) and all(
+    if all(all(name in f for name in (*RULE_FIELDS, "interval_rule")) for f in facts) and all(
         fact_passes(rules.get(f["interval_rule"]), f) for f in facts
     ):
         return  # the common case for full facts, decided as the document checks decide it
     for i, fact in enumerate(facts):
-        value, low, high = fact.get("value"), fact.get("low"), fact.get("high")
-        if (
-            (low is not None and high is not None and low > high)
-            or (value is not None and low is not None and value < low)
-            or (value is not None and high is not None and value > high)
-        ):
-            yield issue(
-                "interval-order",
-                f"low={low}, value={value}, high={high} is not ordered",
-                pointer=pointer("numeric_facts", i),
-            )
-            continue
-        if "interval_rule" not in fact:
-            continue
-        rule = rules.get(fact["interval_rule"])
-        if rule is None:
-            yield issue(
-                "unknown-interval-rule",
-                f"no interval rule {fact['interval_rule']!r}",
-                pointer=pointer("numeric_facts", i, "interval_rule"),
-            )
-        elif all(name in fact for name in _RULE_FIELDS):
-            yield from rule_mismatch(rule, fact, i)
+        yield from fact_interval_issues(fact, i, rules)
 
 
 def duplicate_checks(pred: Doc) -> Iterator[Issue]:
