@@ -136,3 +136,18 @@ def absolute(found: Issue, offset: int) -> Issue:
     if not offset or found.line is None:
         return found
     return dataclasses.replace(found, line=found.line + offset)
+
+
+def part_records(part: Part, read: PartRead, problems: list[Any]) -> Iterator[Record]:
+    """The records of ``part`` (``read_part``), its reading issues put in ``problems`` in order;
+    past the part's middle, the test's fault hook may kill the worker (``faults.maybe_die``)."""
+    from newsfacts.distributed.faults import maybe_die
+
+    halfway = part.end - (part.end - part.start) // 2
+    for item in read_part(part, read):
+        if isinstance(item, Issue):
+            problems.append(item)
+            continue
+        if item.offset >= halfway:
+            maybe_die()
+        yield item

@@ -38,8 +38,7 @@ from newsfacts.contract.report import Issue
 from newsfacts.contract.sources import is_release
 from newsfacts.contract.validate import check_record
 from newsfacts.distributed.cluster import buckets, compute
-from newsfacts.distributed.faults import maybe_die
-from newsfacts.distributed.ranges import PartRead, open_binary, read_part, shard_offsets
+from newsfacts.distributed.ranges import PartRead, open_binary, part_records, shard_offsets
 from newsfacts.distributed.shards import BLOCKSIZE, Part, find_shards, is_url, split
 from newsfacts.distributed.validation import Recheck, finish_part
 from newsfacts.scoring.pairing import doc_id_of
@@ -88,13 +87,7 @@ def gold_part(part: Part) -> tuple[SideSummary, list[Issue | Recheck], Any]:
     entries: list[Issue | Recheck] = []
     columns: dict[str, list[Any]] = {name: [] for name in KEY_COLUMNS}
     records, first_set, sets = 0, None, set()
-    halfway = part.end - (part.end - part.start) // 2
-    for item in read_part(part, read):
-        if isinstance(item, Issue):
-            entries.append(item)
-            continue
-        if item.offset >= halfway:
-            maybe_die()
+    for item in part_records(part, read, entries):
         records += 1
         found, doc = check_record(item)
         if found:
@@ -117,13 +110,7 @@ def pred_part(part: Part, pred_set: str | None) -> tuple[SideSummary, list[Issue
     entries: list[Issue | Recheck] = []
     columns: dict[str, list[Any]] = {name: [] for name in KEY_COLUMNS}
     records = 0
-    halfway = part.end - (part.end - part.start) // 2
-    for item in read_part(part, read):
-        if isinstance(item, Issue):
-            entries.append(item)
-            continue
-        if item.offset >= halfway:
-            maybe_die()
+    for item in part_records(part, read, entries):
         value = doc_id_of(item.data)
         if value is None:
             records += 1

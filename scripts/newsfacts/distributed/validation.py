@@ -32,8 +32,7 @@ from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue, Report
 from newsfacts.contract.validate import DocKey, corpus_checks, validate_record
 from newsfacts.distributed.cluster import buckets, compute
-from newsfacts.distributed.faults import maybe_die
-from newsfacts.distributed.ranges import PartRead, absolute, open_binary, read_part, shard_offsets
+from newsfacts.distributed.ranges import PartRead, absolute, open_binary, part_records, shard_offsets
 from newsfacts.distributed.shards import BLOCKSIZE, Part, Shard, find_shards, split
 
 #: Pointers of the corpus issues: in a ``.json`` shard each is reported on its own line.
@@ -85,13 +84,7 @@ def check_part(part: Part) -> tuple[PartSummary, list[Issue | Recheck], Any]:
     columns: dict[str, list[Any]] = {name: [] for name in KEY_COLUMNS}
     documents = 0
     sets: Counter[str] = Counter()
-    halfway = part.end - (part.end - part.start) // 2
-    for item in read_part(part, read):
-        if isinstance(item, Issue):
-            entries.append(item)
-            continue
-        if item.offset >= halfway:
-            maybe_die()
+    for item in part_records(part, read, entries):
         documents += 1
         found, key = validate_record(item)
         if found:
