@@ -97,19 +97,8 @@ class Predictions:
         if place is not None:
             self.taken.add(doc_id)
             return reread(place), None
-        for record in self._scan:
-            value = doc_id_of(record.data)
-            if value is None:
-                self.records += 1
-                self._unkeyed(record)
-                continue
-            if not self._keep(value):
-                continue
-            self.records += 1
+        for record, value in self._keyed():
             key = value["doc_id"]
-            if key in self.index or key in self.taken:
-                self._duplicate(key, record, self.index.get(key))
-                continue
             if key == doc_id:
                 self.taken.add(key)
                 return record, value
@@ -117,8 +106,9 @@ class Predictions:
             self.index[key] = self._place(record)
         return None
 
-    def rest(self) -> Iterator[Record]:
-        """The records GOLD did not ask for, in file order (once every gold document was taken)."""
+    def _keyed(self) -> Iterator[tuple[Record, dict[str, Any]]]:
+        """The next records of the scan kept for scoring, each with its parsed doc_id: records
+        without one, of another set, or repeating a doc_id are counted and reported here."""
         for record in self._scan:
             value = doc_id_of(record.data)
             if value is None:
@@ -132,7 +122,12 @@ class Predictions:
             if key in self.index or key in self.taken:
                 self._duplicate(key, record, self.index.get(key))
                 continue
-            self.taken.add(key)
+            yield record, value
+
+    def rest(self) -> Iterator[Record]:
+        """The records GOLD did not ask for, in file order (once every gold document was taken)."""
+        for record, value in self._keyed():
+            self.taken.add(value["doc_id"])
             yield record
         for key, place in sorted(self.index.items(), key=lambda kv: (kv[1].file, kv[1].offset)):
             self.taken.add(key)
