@@ -169,7 +169,7 @@ def reference_checks(doc: Doc) -> Iterator[Issue]:
     for i, mention in enumerate(doc["mentions"]):
         entity = entities.get(mention["entity_id"])
         if entity is None:
-            yield _unknown("entity", mention["entity_id"], ("mentions", i, "entity_id"))
+            yield unknown_reference("entity", mention["entity_id"], ("mentions", i, "entity_id"))
             continue
         mentioned.add(entity["id"])
         if entity["type"] != mention["type"]:
@@ -189,7 +189,7 @@ def reference_checks(doc: Doc) -> Iterator[Issue]:
         speaker = quote["speaker_entity_id"]
         if speaker is not None:
             if speaker not in entities:
-                yield _unknown("entity", speaker, ("quotes", i, "speaker_entity_id"))
+                yield unknown_reference("entity", speaker, ("quotes", i, "speaker_entity_id"))
             elif not quote["source"]:
                 yield issue(
                     "speaker-without-source",
@@ -197,27 +197,7 @@ def reference_checks(doc: Doc) -> Iterator[Issue]:
                     pointer=pointer("quotes", i, "source"),
                 )
     for i, fact in enumerate(doc["numeric_facts"]):
-        measured = fact["measured_entity_id"]
-        if measured is not None and measured not in entities:
-            yield _unknown("entity", measured, ("numeric_facts", i, "measured_entity_id"))
-        if fact["unit_text"] is not None and fact["unit_text"] not in doc["text"]:
-            yield issue(
-                "unit-text-not-found",
-                f"unit_text {fact['unit_text']!r} does not occur in the text",
-                pointer=pointer("numeric_facts", i, "unit_text"),
-            )
-        quote_id = fact["quote_id"]
-        if quote_id is None:
-            continue
-        quote = quotes.get(quote_id)
-        if quote is None:
-            yield _unknown("quote", quote_id, ("numeric_facts", i, "quote_id"))
-        elif not any(c["start"] <= fact["start"] and fact["end"] <= c["end"] for c in quote["content"]):
-            yield issue(
-                "fact-outside-quote",
-                f"the fact lies outside the content of quote {quote_id!r}",
-                pointer=pointer("numeric_facts", i, "quote_id"),
-            )
+        yield from fact_reference_issues(fact, i, doc["text"], entities, quotes)
 
 
 def _references_all_pass(doc: Doc) -> bool:
@@ -256,7 +236,35 @@ def _references_all_pass(doc: Doc) -> bool:
     return True
 
 
-def _unknown(kind: str, ref: str, path: Path) -> Issue:
+def fact_reference_issues(
+    fact: dict[str, Any], i: int, text: str, entities: Any, quotes: dict[str, Any], *, text_name: str = "the text"
+) -> Iterator[Issue]:
+    """A numeric fact's references, in documents and predictions alike (whose fields may be absent):
+    its measured entity exists, its unit text is in ``text``, it lies inside the quote it names."""
+    measured = fact.get("measured_entity_id")
+    if measured is not None and measured not in entities:
+        yield unknown_reference("entity", measured, ("numeric_facts", i, "measured_entity_id"))
+    if fact.get("unit_text") is not None and fact["unit_text"] not in text:
+        yield issue(
+            "unit-text-not-found",
+            f"unit_text {fact['unit_text']!r} does not occur in {text_name}",
+            pointer=pointer("numeric_facts", i, "unit_text"),
+        )
+    quote_id = fact.get("quote_id")
+    if quote_id is None:
+        return
+    quote = quotes.get(quote_id)
+    if quote is None:
+        yield unknown_reference("quote", quote_id, ("numeric_facts", i, "quote_id"))
+    elif not any(c["start"] <= fact["start"] and fact["end"] <= c["end"] for c in quote["content"]):
+        yield issue(
+            "fact-outside-quote",
+            f"the fact lies outside the content of quote {quote_id!r}",
+            pointer=pointer("numeric_facts", i, "quote_id"),
+        )
+
+
+def unknown_reference(kind: str, ref: str, path: Path) -> Issue:
     return issue("unknown-reference", f"no {kind} has id {ref!r}", pointer=pointer(*path))
 
 

@@ -16,7 +16,13 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from newsfacts.contract.checks import RULE_FIELDS, fact_interval_issues, fact_passes
+from newsfacts.contract.checks import (
+    RULE_FIELDS,
+    fact_interval_issues,
+    fact_passes,
+    fact_reference_issues,
+    unknown_reference,
+)
 from newsfacts.contract.codes import issue
 from newsfacts.contract.reading import Record
 from newsfacts.contract.report import Issue, pointer
@@ -190,7 +196,7 @@ def reference_checks(pred: Doc, text: str) -> Iterator[Issue]:
             continue
         mentioned.add(entity_id)
         if entity_id not in known:
-            yield _unknown("entity", entity_id, ("mentions", i, "entity_id"))
+            yield unknown_reference("entity", entity_id, ("mentions", i, "entity_id"))
         elif types.get(entity_id) is not None and types[entity_id] != mention["type"]:
             yield issue(
                 "mention-type-mismatch",
@@ -205,34 +211,10 @@ def reference_checks(pred: Doc, text: str) -> Iterator[Issue]:
     for i, quote in enumerate(pred.get("quotes", ())):
         speaker = quote.get("speaker_entity_id")
         if speaker is not None and speaker not in known:
-            yield _unknown("entity", speaker, ("quotes", i, "speaker_entity_id"))
+            yield unknown_reference("entity", speaker, ("quotes", i, "speaker_entity_id"))
     quotes = {q["id"]: q for q in pred.get("quotes", ()) if "id" in q}
     for i, fact in enumerate(pred.get("numeric_facts", ())):
-        measured = fact.get("measured_entity_id")
-        if measured is not None and measured not in known:
-            yield _unknown("entity", measured, ("numeric_facts", i, "measured_entity_id"))
-        if fact.get("unit_text") is not None and fact["unit_text"] not in text:
-            yield issue(
-                "unit-text-not-found",
-                f"unit_text {fact['unit_text']!r} does not occur in the gold text",
-                pointer=pointer("numeric_facts", i, "unit_text"),
-            )
-        quote_id = fact.get("quote_id")
-        if quote_id is None:
-            continue
-        quote = quotes.get(quote_id)
-        if quote is None:
-            yield _unknown("quote", quote_id, ("numeric_facts", i, "quote_id"))
-        elif not any(c["start"] <= fact["start"] and fact["end"] <= c["end"] for c in quote["content"]):
-            yield issue(
-                "fact-outside-quote",
-                f"the fact lies outside the content of quote {quote_id!r}",
-                pointer=pointer("numeric_facts", i, "quote_id"),
-            )
-
-
-def _unknown(kind: str, ref: str, path: Path) -> Issue:
-    return issue("unknown-reference", f"no {kind} has id {ref!r}", pointer=pointer(*path))
+        yield from fact_reference_issues(fact, i, text, known, quotes, text_name="the gold text")
 
 
 def interval_checks(pred: Doc) -> Iterator[Issue]:
