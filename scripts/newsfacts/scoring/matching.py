@@ -181,94 +181,18 @@ def best_weight(edges: dict[tuple[int, int], float]) -> float:
     return total
 
 
-def _assignment_python(weights: list[list[float]]) -> list[tuple[int, int]]:
-    """``assignment`` in plain Python: faster than numpy for small matrices."""
-    n, m = len(weights), len(weights[0]) if weights else 0
-    if not n or not m:
-        return []
-    transposed = n > m
-    if transposed:
-        weights = [list(col) for col in zip(*weights, strict=True)]
-        n, m = m, n
-    inf = float("inf")
-    u, v, p, way = [0.0] * (n + 1), [0.0] * (m + 1), [0] * (m + 1), [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0], j0 = i, 0
-        minv, used = [inf] * (m + 1), [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = -weights[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    pairs = [(p[j] - 1, j - 1) for j in range(1, m + 1) if p[j] and weights[p[j] - 1][j - 1] > 0]
-    return sorted((b, a) for a, b in pairs) if transposed else sorted(pairs)
-
-
-#: Up to this many cells, the plain-Python assignment is the faster.
-SMALL_MATRIX = 400
-
-
 def assignment(weights) -> list[tuple[int, int]]:
-    """Maximum-weight one-to-one assignment (Hungarian algorithm, shortest augmenting paths with
-    potentials, one row at a time; the inner scan over columns runs in numpy); pairs of weight
-    <= 0 are dropped. ``weights``: a matrix (list of rows or a numpy array)."""
+    """Maximum-weight one-to-one assignment, sorted; pairs of weight <= 0 are dropped.
+
+    ``weights``: a matrix (list of rows or a numpy array). SciPy's ``linear_sum_assignment``
+    (a shortest-augmenting-path solver in C++) chooses a complete matching of the larger total;
+    with weights >= 0 that total is also the largest of any one-to-one choice, and the pairs of
+    weight 0 it adds to complete the matching are dropped.
+    """
+    from scipy.optimize import linear_sum_assignment
+
     w = np.asarray(weights, dtype=float)
     if w.ndim != 2 or not w.size:
         return []
-    if w.size <= SMALL_MATRIX:
-        return _assignment_python(w.tolist())
-    transposed = w.shape[0] > w.shape[1]
-    if transposed:
-        w = w.T
-    n, m = w.shape
-    cost = -w
-    u, v = np.zeros(n + 1), np.zeros(m + 1)
-    p = np.zeros(m + 1, dtype=np.int64)  # p[j]: the row (1-based) assigned to column j; 0 = free
-    way = np.zeros(m + 1, dtype=np.int64)
-    for i in range(1, n + 1):
-        p[0], j0 = i, 0
-        minv = np.full(m + 1, np.inf)
-        used = np.zeros(m + 1, dtype=bool)
-        while True:
-            used[j0] = True
-            i0 = p[j0]
-            free = ~used
-            free[0] = False
-            cur = cost[i0 - 1] - u[i0] - v[1:]
-            better = free[1:] & (cur < minv[1:])
-            minv[1:][better] = cur[better]
-            way[1:][better] = j0
-            masked = np.where(free[1:], minv[1:], np.inf)
-            j1 = int(np.argmin(masked)) + 1
-            delta = masked[j1 - 1]
-            taken = np.flatnonzero(used)
-            u[p[taken]] += delta
-            v[taken] -= delta
-            minv[free] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    pairs = [(int(p[j]) - 1, j - 1) for j in range(1, m + 1) if p[j] and w[p[j] - 1, j - 1] > 0]
-    return sorted((b, a) for a, b in pairs) if transposed else sorted(pairs)
+    rows, cols = linear_sum_assignment(w, maximize=True)
+    return sorted((int(a), int(b)) for a, b in zip(rows, cols, strict=True) if w[a, b] > 0)
