@@ -93,33 +93,38 @@ def span_checks(doc: Doc) -> Iterator[Issue]:
     if _spans_all_pass(doc, text, size):  # the common case, decided without a path per span
         return
     for path, span in iter_spans(doc):
-        start, end, said = span["start"], span["end"], span["text"]
-        floats = [name for name in ("start", "end") if type(span[name]) is not int]
-        if floats:  # 59.0: an integer to JSON Schema, not to the release's int32 columns
-            for name in floats:
-                yield issue("offset-not-integer", f"{name} is written {span[name]!r}", pointer=pointer(*path, name))
-            continue
-        if not 0 <= start < end <= size:
-            where = "end" if start < end else "start"
-            yield issue(
-                "span-out-of-range",
-                f"span [{start}, {end}) is not within 0 <= start < end <= {size}",
-                pointer=pointer(*path, where),
-            )
-            continue
-        actual = text[start:end]
-        if actual != said:
-            yield issue(
-                "span-text-mismatch",
-                f"text[{start}:{end}] is {actual!r}, but the span says {said!r}",
-                pointer=pointer(*path, "text"),
-            )
-        elif actual != actual.strip():
-            yield issue(
-                "span-whitespace",
-                f"span {actual!r} starts or ends with whitespace",
-                pointer=pointer(*path, "start"),
-            )
+        yield from span_issues(span, path, text)
+
+
+def span_issues(span: dict[str, Any], path: Path, text: str, *, gold: bool = False) -> Iterator[Issue]:
+    """One span against ``text``: integer offsets, in range, the text it says (when it says one),
+    no edge whitespace. ``gold``: the text is the gold document's (a prediction's span)."""
+    start, end = span["start"], span["end"]
+    floats = [name for name in ("start", "end") if type(span[name]) is not int]
+    if floats:  # 59.0: an integer to JSON Schema, not to the release's int32 columns
+        for name in floats:
+            yield issue("offset-not-integer", f"{name} is written {span[name]!r}", pointer=pointer(*path, name))
+        return
+    size = len(text)
+    if not 0 <= start < end <= size:
+        yield issue(
+            "span-out-of-range",
+            f"span [{start}, {end}) is not within 0 <= start < end <= {size}"
+            + (" (the gold text's length)" if gold else ""),
+            pointer=pointer(*path, "end" if start < end else "start"),
+        )
+        return
+    actual = text[start:end]
+    if "text" in span and actual != span["text"]:
+        yield issue(
+            "span-text-mismatch",
+            f"{'the gold ' if gold else ''}text[{start}:{end}] is {actual!r}, but the span says {span['text']!r}",
+            pointer=pointer(*path, "text"),
+        )
+    elif actual != actual.strip():
+        yield issue(
+            "span-whitespace", f"span {actual!r} starts or ends with whitespace", pointer=pointer(*path, "start")
+        )
 
 
 def _spans_all_pass(doc: Doc, text: str, size: int) -> bool:

@@ -21,6 +21,7 @@ from newsfacts.contract.checks import (
     fact_interval_issues,
     fact_passes,
     fact_reference_issues,
+    span_issues,
     unknown_reference,
 )
 from newsfacts.contract.codes import issue
@@ -135,32 +136,8 @@ def _spans_pass(pred: Doc, text: str) -> bool:
 def span_checks(pred: Doc, text: str) -> Iterator[Issue]:
     if _spans_pass(pred, text):
         return
-    size = len(text)
     for path, span in iter_spans(pred):
-        start, end = span["start"], span["end"]
-        floats = [name for name in ("start", "end") if type(span[name]) is not int]
-        if floats:
-            for name in floats:
-                yield issue("offset-not-integer", f"{name} is written {span[name]!r}", pointer=pointer(*path, name))
-            continue
-        if not 0 <= start < end <= size:
-            yield issue(
-                "span-out-of-range",
-                f"span [{start}, {end}) is not within 0 <= start < end <= {size} (the gold text's length)",
-                pointer=pointer(*path, "end" if start < end else "start"),
-            )
-            continue
-        actual = text[start:end]
-        if "text" in span and actual != span["text"]:
-            yield issue(
-                "span-text-mismatch",
-                f"the gold text[{start}:{end}] is {actual!r}, but the span says {span['text']!r}",
-                pointer=pointer(*path, "text"),
-            )
-        elif actual != actual.strip():
-            yield issue(
-                "span-whitespace", f"span {actual!r} starts or ends with whitespace", pointer=pointer(*path, "start")
-            )
+        yield from span_issues(span, path, text, gold=True)
 
 
 _LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
