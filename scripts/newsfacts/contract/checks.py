@@ -150,12 +150,16 @@ _LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
 
 
 def id_checks(doc: Doc) -> Iterator[Issue]:
-    ids = [item["id"] for layer in _LAYERS for item in doc[layer]]
+    """No id used twice across the layers; for documents and predictions alike (whose layers and
+    ids may be absent)."""
+    ids = [item["id"] for layer in _LAYERS for item in doc.get(layer, ()) if "id" in item]
     if len(set(ids)) == len(ids):  # no id twice: the common case
         return
     seen: dict[str, tuple[str, int]] = {}  # id -> where first used; pointers built only for a duplicate
     for layer in _LAYERS:
-        for i, item in enumerate(doc[layer]):
+        for i, item in enumerate(doc.get(layer, ())):
+            if "id" not in item:
+                continue
             first = seen.setdefault(item["id"], (layer, i))
             if first != (layer, i):
                 yield issue(

@@ -21,6 +21,7 @@ from newsfacts.contract.checks import (
     fact_interval_issues,
     fact_passes,
     fact_reference_issues,
+    id_checks,
     span_issues,
     unknown_reference,
 )
@@ -138,27 +139,6 @@ def span_checks(pred: Doc, text: str) -> Iterator[Issue]:
         return
     for path, span in iter_spans(pred):
         yield from span_issues(span, path, text, gold=True)
-
-
-_LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
-
-
-def id_checks(pred: Doc) -> Iterator[Issue]:
-    ids = [item["id"] for layer in _LAYERS for item in pred.get(layer, ()) if "id" in item]
-    if len(set(ids)) == len(ids):  # no id twice: the common case
-        return
-    seen: dict[str, tuple[str, int]] = {}
-    for layer in _LAYERS:
-        for i, item in enumerate(pred.get(layer, ())):
-            if "id" not in item:
-                continue
-            first = seen.setdefault(item["id"], (layer, i))
-            if first != (layer, i):
-                yield issue(
-                    "duplicate-id",
-                    f"id {item['id']!r} is already used at {pointer(*first, 'id')}",
-                    pointer=pointer(layer, i, "id"),
-                )
 
 
 def reference_checks(pred: Doc, text: str) -> Iterator[Issue]:
