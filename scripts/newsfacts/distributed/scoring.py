@@ -43,7 +43,7 @@ from newsfacts.distributed.shards import BLOCKSIZE, Part, find_shards, is_url, s
 from newsfacts.distributed.validation import Recheck, finish_part
 from newsfacts.scoring.pairing import doc_id_of
 from newsfacts.scoring.scorer import Scorer, check_layers
-from newsfacts.scoring.stream import Run
+from newsfacts.scoring.stream import Run, in_pred_set
 
 GOLD, PRED = 0, 1
 KEY_COLUMNS = ("doc_id", "side", "part", "line", "offset", "length", "single", "valid", "annotation_set")
@@ -118,20 +118,11 @@ def pred_part(part: Part, pred_set: str | None) -> tuple[SideSummary, list[Issue
             if found:
                 entries.append(Recheck(item.offset, len(item.data), item.line, item.single, found, prediction=True))
             continue
-        if not _keep(value, pred_set):
+        if not in_pred_set(value, pred_set):
             continue
         records += 1
         _key(columns, value["doc_id"], PRED, part.index, item, True, None)
     return SideSummary(read.newlines, records), entries, _frame(columns)
-
-
-def _keep(value: dict[str, Any], pred_set: str | None) -> bool:
-    if pred_set is None:
-        return True
-    annotation = value.get("annotation")
-    if not isinstance(annotation, dict):
-        return annotation is not None  # malformed: kept, so that validation says why
-    return annotation.get("set") == pred_set
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,16 @@ class Run:
         return Report(issues=self.issues, files=self.pred_files, documents=self.predictions)
 
 
+def in_pred_set(value: dict[str, Any], pred_set: str | None) -> bool:
+    """Whether a prediction record is scored under ``--pred-set`` (every record without one)."""
+    if pred_set is None:
+        return True
+    annotation = value.get("annotation")
+    if not isinstance(annotation, dict):
+        return annotation is not None  # malformed: kept, so that validation says why
+    return annotation.get("set") == pred_set
+
+
 def _gold_records(path: Path, run: Run) -> Iterator[tuple[list[Issue], Doc | None, str | None]]:
     """(issues, the valid document or None, its doc_id when readable) per gold record."""
     if is_release(path):
@@ -139,18 +149,10 @@ def run_paths(
     if run.exit_code == EXIT_USAGE:
         return run
 
-    def keep(value: dict[str, Any]) -> bool:
-        if pred_set is None:
-            return True
-        annotation = value.get("annotation")
-        if not isinstance(annotation, dict):
-            return annotation is not None  # malformed: kept, so that validation says why
-        return annotation.get("set") == pred_set
-
     def unkeyed(record: Record) -> None:
         run.pred_issues.extend(check_prediction_record(record, None)[0])
 
-    predictions = Predictions(pred_files, keep, unkeyed)
+    predictions = Predictions(pred_files, lambda value: in_pred_set(value, pred_set), unkeyed)
     scorer = Scorer(chosen)
     seen: set[str] = set()  # doc ids of GOLD's chosen set: a second record is a duplicate
     chosen_set: str | None = None
