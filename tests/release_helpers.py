@@ -11,8 +11,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from newsfacts.contract.documents import LAYERS, dump_document
-from newsfacts.release.build import RELEASED
+from newsfacts.release.build import PARQUET_OPTIONS, RELEASED
+from newsfacts.release.manifest import ContentHash, Manifest, combined_hash, file_sha256
 
 ROOT = Path(__file__).resolve().parent.parent
 MINIMAL = ROOT / "tests" / "cases" / "valid" / "minimal.json"
@@ -141,3 +144,22 @@ def load_in_subprocess(release: Path, hf_home: Path, *, streaming: bool = True) 
     )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
+
+
+def rewrite(release: Path, name: str, table: pa.Table, *, fix_content_hash: bool = True) -> None:
+    """Replace a Parquet file and make the manifest agree with it, as a careful forger would."""
+    path = release / name
+    pq.write_table(table, path, **PARQUET_OPTIONS)
+    manifest = Manifest.read(release)
+    manifest.content["files"][name] = {"sha256": file_sha256(path), "size": path.stat().st_size}
+    if fix_content_hash:
+        for splits in manifest.content["configs"].values():
+            for entry in splits.values():
+                if name in entry["files"]:
+                    hasher = ContentHash(table.schema)
+                    for file in entry["files"]:
+                        hasher.update(pq.read_table(release / file))
+                    entry["content_sha256"] = hasher.hexdigest()
+        hashes = [(c, s, e["content_sha256"]) for c, ss in manifest.content["configs"].items() for s, e in ss.items()]
+        manifest.content["content_sha256"] = combined_hash(hashes)
+    manifest.write(release)

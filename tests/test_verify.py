@@ -12,10 +12,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 from newsfacts.cli import app
-from newsfacts.release.build import PARQUET_OPTIONS, build_release
-from newsfacts.release.manifest import ContentHash, Manifest, combined_hash, file_sha256
+from newsfacts.release.build import build_release
+from newsfacts.release.manifest import Manifest
 from newsfacts.release.verify import verify_release
-from release_helpers import fixture_documents, write_corpus
+from release_helpers import fixture_documents, rewrite, write_corpus
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -39,25 +39,6 @@ def release(pristine: Path, tmp_path: Path) -> Path:
 
 def codes(folder: Path) -> set[str]:
     return {i.code for i in verify_release(folder).issues}
-
-
-def rewrite(release: Path, name: str, table: pa.Table, *, fix_content_hash: bool = True) -> None:
-    """Replace a Parquet file and make the manifest agree with it, as a careful forger would."""
-    path = release / name
-    pq.write_table(table, path, **PARQUET_OPTIONS)
-    manifest = Manifest.read(release)
-    manifest.content["files"][name] = {"sha256": file_sha256(path), "size": path.stat().st_size}
-    if fix_content_hash:
-        for splits in manifest.content["configs"].values():
-            for entry in splits.values():
-                if name in entry["files"]:
-                    hasher = ContentHash(table.schema)
-                    for file in entry["files"]:
-                        hasher.update(pq.read_table(release / file))
-                    entry["content_sha256"] = hasher.hexdigest()
-        hashes = [(c, s, e["content_sha256"]) for c, ss in manifest.content["configs"].items() for s, e in ss.items()]
-        manifest.content["content_sha256"] = combined_hash(hashes)
-    manifest.write(release)
 
 
 def test_a_fresh_build_verifies(pristine: Path) -> None:

@@ -18,10 +18,10 @@ import pytest
 import yaml
 from newsfacts.cli import app
 from newsfacts.release import official as official_module
-from newsfacts.release.build import PARQUET_OPTIONS, build_release
-from newsfacts.release.manifest import MANIFEST, ContentHash, combined_hash, file_sha256
+from newsfacts.release.build import build_release
+from newsfacts.release.manifest import MANIFEST, file_sha256
 from newsfacts.release.verify import verify_release
-from release_helpers import fixture_documents, write_corpus
+from release_helpers import fixture_documents, rewrite, write_corpus
 from typer.testing import CliRunner
 
 runner = CliRunner()
@@ -120,19 +120,7 @@ def rewrite_parquet(name: str, change: Callable[[pa.Table], pa.Table]) -> Callab
     """Replace a Parquet file and recompute its split's and the release's content hashes."""
 
     def edit(release: Path) -> None:
-        table = change(pq.read_table(release / name))
-        pq.write_table(table, release / name, **PARQUET_OPTIONS)
-        manifest = manifest_of(release)
-        for splits in manifest["configs"].values():
-            for entry in splits.values():
-                if name in entry["files"]:
-                    hasher = ContentHash(table.schema)
-                    for file in entry["files"]:
-                        hasher.update(pq.read_table(release / file))
-                    entry["content_sha256"] = hasher.hexdigest()
-        hashes = [(c, s, e["content_sha256"]) for c, ss in manifest["configs"].items() for s, e in ss.items()]
-        manifest["content_sha256"] = combined_hash(hashes)
-        write_manifest(release, manifest)
+        rewrite(release, name, change(pq.read_table(release / name)))
 
     return edit
 
