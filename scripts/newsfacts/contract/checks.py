@@ -152,7 +152,10 @@ _LAYERS = ("entities", "mentions", "quotes", "numeric_facts")
 def id_checks(doc: Doc) -> Iterator[Issue]:
     """No id used twice across the layers; for documents and predictions alike (whose layers and
     ids may be absent)."""
-    ids = [item["id"] for layer in _LAYERS for item in doc.get(layer, ()) if "id" in item]
+    try:  # a document's items all have ids: no test per item on the hot path
+        ids = [item["id"] for layer in _LAYERS for item in doc.get(layer, ())]
+    except KeyError:  # a prediction's item without one
+        ids = [item["id"] for layer in _LAYERS for item in doc.get(layer, ()) if "id" in item]
     if len(set(ids)) == len(ids):  # no id twice: the common case
         return
     seen: dict[str, tuple[str, int]] = {}  # id -> where first used; pointers built only for a duplicate
