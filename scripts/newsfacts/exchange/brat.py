@@ -96,7 +96,8 @@ def brat_conf() -> str:
     return f"[entities]\n{entities}\n\n[relations]\n{relations}\n\n[events]\n\n[attributes]\n{attributes}\n"
 
 
-#: brat labels of our own layers: (display form, short form, background colour), the colours of ``render``'s page.
+#: brat labels of our own layers: (display form, short form, background colour); light tints of the hues
+#: ``render``'s page marks them with (its content colour, green source, purple cue, orange fact).
 LAYER_DRAWING = {
     "QuoteCue": ("Quote cue", "Cue", "#e1bee7"),
     "QuoteSource": ("Quote source", "Source", "#c8e6c9"),
@@ -107,7 +108,7 @@ LAYER_DRAWING = {
 
 
 def brat_visual_conf() -> str:
-    """brat's ``visual.conf``: display names and the colours of ``render``'s page for every label.
+    """brat's ``visual.conf``: display names, the entity colours of ``render``'s page, and tints of its layer hues.
 
     brat works without one, but then its server falls back to defaults, and its verifier reads
     the folder tree again for every label it names in a message (minutes for one document with
